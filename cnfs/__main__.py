@@ -1,0 +1,3 @@
+from cnfs.cli import main
+
+main()

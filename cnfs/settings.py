@@ -1,0 +1,286 @@
+"""Settings of cnfs, driven by environment variables with safe development defaults.
+
+Production needs only DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL; everything else has a default.
+"""
+
+import os
+import secrets
+import sys
+import warnings
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("CNFS_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+TESTING = "pytest" in sys.modules or os.environ.get("CNFS_TESTING") == "1"
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "oui"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("DEBUG", True)
+
+
+def _secret_key() -> str:
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY doit être défini lorsque DEBUG est désactivé.")
+    # Development: generated once, kept in var/ so sessions survive restarts.
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(64))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
+if not DEBUG and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS doit être défini lorsque DEBUG est désactivé.")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.forms",
+    "widget_tweaks",
+    "dsfr",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
+    "django_htmx",
+    "csp",
+    "cnfs.core",
+    "cnfs.territoires",
+    "cnfs.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "cnfs.core.middleware.SecondFactorRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "cnfs.urls"
+WSGI_APPLICATION = "cnfs.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "cnfs" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "cnfs.core.context_processors.site",
+            ],
+        },
+    },
+]
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
+# --- Database -------------------------------------------------------------------------------------------------
+DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'cnfs.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0 if TESTING else 60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].update(
+        {
+            # WAL lets readers work while a writer writes; IMMEDIATE avoids "database is locked" upgrades.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+# --- Cache ----------------------------------------------------------------------------------------------------
+def _cache_from_url(url: str) -> dict:
+    parsed = urlparse(url)
+    if parsed.scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if parsed.scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    if parsed.scheme in {"locmem", ""}:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": parsed.netloc or "cnfs"}
+    raise ImproperlyConfigured(f"CACHE_URL non reconnue : {url!r} (attendu : locmem://, redis://…).")
+
+
+CACHES = {"default": _cache_from_url(os.environ.get("CACHE_URL", "locmem://cnfs"))}
+
+
+# --- E-mail ---------------------------------------------------------------------------------------------------
+def _email_from_url(url: str) -> dict:
+    parsed = urlparse(url)
+    if parsed.scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parsed.scheme == "locmem":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    if parsed.scheme in {"smtp", "smtps", "submission"}:
+        query = parse_qs(parsed.query)
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": parsed.hostname or "localhost",
+            "EMAIL_PORT": parsed.port or (465 if parsed.scheme == "smtps" else 587),
+            "EMAIL_HOST_USER": parsed.username or "",
+            "EMAIL_HOST_PASSWORD": parsed.password or "",
+            "EMAIL_USE_SSL": parsed.scheme == "smtps",
+            "EMAIL_USE_TLS": parsed.scheme != "smtps" and query.get("tls", ["1"])[0] != "0",
+        }
+    raise ImproperlyConfigured(f"EMAIL_URL non reconnue : {url!r} (attendu : console://, smtp://…).")
+
+
+globals().update(_email_from_url(os.environ.get("EMAIL_URL", "console://")))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cnfs <ne-pas-repondre@cnfs.localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Tasks (django-tasks) -------------------------------------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
+
+# --- Auth -----------------------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "core.User"
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "core:mon_espace"
+LOGOUT_REDIRECT_URL = "core:home"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Login throttling: failures allowed per account and per IP address within the window.
+LOGIN_MAX_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", "5"))
+LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("LOGIN_MAX_FAILURES_PER_IP", "20"))
+LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
+
+OTP_TOTP_ISSUER = "cnfs"
+
+# --- I18N -----------------------------------------------------------------------------------------------------
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français")]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and media -----------------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+MEDIA_URL = "/media/"
+MEDIA_ROOT = VAR_DIR / "media"
+# Private files (CV, attestations) never live under MEDIA_ROOT: they are served by permission-checked views.
+PRIVATE_ROOT = VAR_DIR / "private"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or TESTING
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+
+# --- Security -------------------------------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 60 * 60 * 12
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Map tiles come from a configurable server; everything else is served by the platform itself.
+MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+_tiles_origin = "{0.scheme}://{0.netloc}".format(urlparse(MAP_TILES_URL)) if MAP_TILES_URL else None
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'nonce'"],
+        "style-src": ["'self'", "'nonce'"],
+        "img-src": ["'self'", "data:"] + ([_tiles_origin] if _tiles_origin else []),
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# --- DSFR -----------------------------------------------------------------------------------------------------
+DSFR_MARK_OPTIONAL_FIELDS = True
+# django-dsfr warns about this transitional setting on every form render; we chose the future behaviour.
+warnings.filterwarnings("ignore", message="Transitional Django setting DSFR_MARK_OPTIONAL_FIELDS")
+SITE_NAME = "cnfs"
+SITE_TAGLINE = "Conseillers numériques France Services — inclusion numérique"
+
+# --- Domain parameters ----------------------------------------------------------------------------------------
+# Travel-time estimate used by coverage pages: straight-line distance × detour factor ÷ speed.
+COVERAGE_DETOUR_FACTOR = float(os.environ.get("COVERAGE_DETOUR_FACTOR", "1.3"))
+COVERAGE_SPEED_KMH = float(os.environ.get("COVERAGE_SPEED_KMH", "60"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING" if TESTING else "INFO")},
+}

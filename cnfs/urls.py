@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from cnfs.api.api import api
+
+urlpatterns = [
+    path("", include("cnfs.core.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

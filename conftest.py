@@ -1,0 +1,64 @@
+"""Strict test settings shared by every app's tests (see STYLE.md)."""
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+REQUIRE_ALL = os.environ.get("CNFS_REQUIRE_ALL") == "1"
+
+
+PROJECT_DIR = str(Path(__file__).resolve().parent / "cnfs")
+
+
+def _current_template_name() -> str:
+    frame = sys._getframe(2)
+    while frame is not None:
+        context = frame.f_locals.get("context")
+        render_context = getattr(context, "render_context", None)
+        template = getattr(render_context, "template", None)
+        if template is not None and getattr(template, "origin", None) is not None:
+            return str(template.origin.name)
+        frame = frame.f_back
+    return ""
+
+
+class InvalidTemplateVariable(str):
+    """`string_if_invalid` that makes any undefined variable in our own templates fail the test.
+
+    Third-party templates (django-dsfr, the admin) probe optional attributes on purpose; they are left alone.
+    """
+
+    def __mod__(self, other):
+        if _current_template_name().startswith(PROJECT_DIR):
+            raise AssertionError(f"Variable de gabarit indéfinie : {other!r}")
+        return ""
+
+
+@pytest.fixture(autouse=True)
+def _strict_settings(settings):
+    for engine in settings.TEMPLATES:
+        engine.setdefault("OPTIONS", {})["string_if_invalid"] = InvalidTemplateVariable("%s")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    # In CI every test must run: a skipped browser or PostgreSQL test is a failure there.
+    if REQUIRE_ALL and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"Test ignoré alors que CNFS_REQUIRE_ALL=1 : {report.longrepr}"
