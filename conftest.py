@@ -1,5 +1,6 @@
 """Strict test settings shared by every app's tests (see STYLE.md)."""
 
+import copy
 import os
 import sys
 from pathlib import Path
@@ -13,13 +14,13 @@ PROJECT_DIR = str(Path(__file__).resolve().parent / "cnfs")
 
 
 def _current_template_name() -> str:
+    """File of the template node being rendered (nodes keep the origin they were parsed from)."""
     frame = sys._getframe(2)
     while frame is not None:
-        context = frame.f_locals.get("context")
-        render_context = getattr(context, "render_context", None)
-        template = getattr(render_context, "template", None)
-        if template is not None and getattr(template, "origin", None) is not None:
-            return str(template.origin.name)
+        node = frame.f_locals.get("self")
+        origin = getattr(node, "origin", None)
+        if origin is not None and hasattr(node, "token"):
+            return str(origin.name)
         frame = frame.f_back
     return ""
 
@@ -38,8 +39,10 @@ class InvalidTemplateVariable(str):
 
 @pytest.fixture(autouse=True)
 def _strict_settings(settings):
-    for engine in settings.TEMPLATES:
+    templates = copy.deepcopy(settings.TEMPLATES)
+    for engine in templates:
         engine.setdefault("OPTIONS", {})["string_if_invalid"] = InvalidTemplateVariable("%s")
+    settings.TEMPLATES = templates  # assigning (not mutating) resets the template engines
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
