@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "csp",
     "cnfs.core",
     "cnfs.territoires",
+    "cnfs.lieux",
     "cnfs.api",
 ]
 
