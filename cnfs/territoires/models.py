@@ -86,3 +86,22 @@ class Hub(models.Model):
 
     def __str__(self) -> str:
         return self.nom
+
+
+class CommuneSearchKey(models.Model):
+    """A key that finds a commune by prefix: each postcode, and each word of the name after the first.
+
+    Kept in its own indexed table so that "etienne" or "69005" is an index range lookup on SQLite and PostgreSQL
+    alike, instead of a scan of every commune on each keystroke.
+    """
+
+    key = models.CharField("clé", max_length=150, db_index=True)
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="search_keys", verbose_name="commune")
+
+    class Meta:
+        verbose_name = "clé de recherche de commune"
+        verbose_name_plural = "clés de recherche de communes"
+        constraints = [models.UniqueConstraint(fields=["key", "commune"], name="territoires_searchkey_unique")]
+
+    def __str__(self) -> str:
+        return self.key
