@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "cnfs.core",
     "cnfs.territoires",
     "cnfs.lieux",
+    "cnfs.recrutement",
     "cnfs.api",
 ]
 

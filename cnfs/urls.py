@@ -6,6 +6,7 @@ from cnfs.api.api import api
 urlpatterns = [
     path("", include("cnfs.core.urls")),
     path("", include("cnfs.lieux.urls")),
+    path("", include("cnfs.recrutement.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
