@@ -9,6 +9,9 @@ import pytest
 
 REQUIRE_ALL = os.environ.get("CNFS_REQUIRE_ALL") == "1"
 
+# Browser fixtures (browser_page, login_as, axe_check) for every app's journeys.
+pytest_plugins = ["tests.browser.fixtures"]
+
 
 PROJECT_DIR = str(Path(__file__).resolve().parent / "cnfs")
 
