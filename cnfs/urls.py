@@ -10,3 +10,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "cnfs.core.views.errors.bad_request"
+handler403 = "cnfs.core.views.errors.permission_denied"
+handler404 = "cnfs.core.views.errors.page_not_found"
+handler500 = "cnfs.core.views.errors.server_error"

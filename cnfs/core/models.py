@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cnfs.core.enums import ROLES_REQUIRING_2FA, Role, ScopeType
 
@@ -150,3 +152,21 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%d/%m/%Y %H:%M} — {self.action} — {self.target_repr}"
+
+
+class AuthenticatorDevice(TOTPDevice):
+    """A TOTP application of a person, as the back-office shows it (django-otp's model, French labels)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "application d’authentification"
+        verbose_name_plural = "applications d’authentification"
+
+
+class BackupCodeSet(StaticDevice):
+    """A person's single-use backup codes (django-otp's static device)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "jeu de codes de secours"
+        verbose_name_plural = "codes de secours"

@@ -25,6 +25,7 @@ PUBLIC_ITEMS: list[NavItem] = [
 
 SPACE_ITEMS: list[NavItem] = [
     NavItem("Mon espace", "core:mon_espace", authenticated=True),
+    NavItem("Mon compte", "core:mon_compte", authenticated=True),
 ]
 
 

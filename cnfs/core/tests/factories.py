@@ -2,6 +2,7 @@ import factory
 
 from cnfs.core.enums import Role, ScopeType
 from cnfs.core.models import RoleAssignment, User
+from cnfs.territoires.tests.factories import DepartementFactory, HubFactory
 
 PASSWORD = "mot-de-passe-de-test-42"
 
@@ -16,6 +17,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.Sequence(lambda n: f"Nom{n}")
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
+    class Params:
+        staff = factory.Trait(is_staff=True)
+        superuser = factory.Trait(is_staff=True, is_superuser=True)
+
     @factory.post_generation
     def _save(obj, create, extracted, **kwargs):
         if create:
@@ -23,6 +28,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class RoleAssignmentFactory(factory.django.DjangoModelFactory):
+    """Default: national team (`anct`, national scope). One trait per role, with the scope it normally has."""
+
     class Meta:
         model = RoleAssignment
 
@@ -31,7 +38,22 @@ class RoleAssignmentFactory(factory.django.DjangoModelFactory):
     scope_type = ScopeType.NATIONAL
 
     class Params:
-        prefecture = factory.Trait(role=Role.PREFECTURE, scope_type=ScopeType.DEPARTEMENT)
+        anct = factory.Trait(role=Role.ANCT, scope_type=ScopeType.NATIONAL)
+        prefecture = factory.Trait(
+            role=Role.PREFECTURE, scope_type=ScopeType.DEPARTEMENT, departement=factory.SubFactory(DepartementFactory)
+        )
+        # `hub` is also a field: the trait of the hub role is `hub_agent`.
+        hub_agent = factory.Trait(role=Role.HUB, scope_type=ScopeType.HUB, hub=factory.SubFactory(HubFactory))
         structure = factory.Trait(role=Role.STRUCTURE, scope_type=ScopeType.STRUCTURE, object_id="S1")
         candidat = factory.Trait(role=Role.CANDIDAT, scope_type=ScopeType.PERSONNEL)
         conseiller = factory.Trait(role=Role.CONSEILLER, scope_type=ScopeType.PERSONNEL)
+        coordinateur = factory.Trait(role=Role.COORDINATEUR, scope_type=ScopeType.STRUCTURE, object_id="S1")
+        formation = factory.Trait(role=Role.FORMATION, scope_type=ScopeType.ORGANISATION, object_id="OF1")
+        aidant = factory.Trait(role=Role.AIDANT, scope_type=ScopeType.ORGANISATION, object_id="AC1")
+        responsable = factory.Trait(role=Role.RESPONSABLE, scope_type=ScopeType.ORGANISATION, object_id="AC1")
+
+
+def user_with_role(role: str, **kwargs) -> User:
+    """A user holding `role` on its usual scope (see the traits above)."""
+    trait = "hub_agent" if role == Role.HUB else str(role)
+    return RoleAssignmentFactory(**{trait: True}, **kwargs).user

@@ -1,19 +1,12 @@
-from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 
 from cnfs.core.enums import Role
-from cnfs.core.forms import LoginForm
 from cnfs.core.selectors import role_assignments_for
 from cnfs.core.spaces import SECTION_INTROS, SECTIONS
 
 
-@login_not_required
-def home(request):
-    return render(request, "core/home.html")
-
-
 def mon_espace(request):
+    """The sections of every role the user holds, with the scopes of each, as registered in `core.spaces`."""
     assignments = role_assignments_for(request.user)
     labels = dict(Role.choices)
     held = []
@@ -32,13 +25,3 @@ def mon_espace(request):
         "core/mon_espace.html",
         {"sections": held, "breadcrumbs": [{"label": "Accueil", "url": "/"}, {"label": "Mon espace"}]},
     )
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "registration/login.html"
-    authentication_form = LoginForm
-    redirect_authenticated_user = True
-
-
-login_view = login_not_required(LoginView.as_view())
-logout_view = auth_views.LogoutView.as_view()

@@ -1,0 +1,1 @@
+"""HTTP layer of the core app, one module per user area."""
