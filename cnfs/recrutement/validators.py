@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 from django.core.exceptions import ValidationError
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 # La Poste (SIREN 356 000 000) numbers its establishments without the Luhn key: the sum of the 14 digits is a
 # multiple of 5 instead. Its head office (356 000 000 00048) follows the ordinary rule.
@@ -58,3 +61,34 @@ def validate_siret(value: str) -> None:
     error = siret_error(value)
     if error:
         raise ValidationError(error, code="siret_invalide")
+
+
+CV_MAX_BYTES = 5 * 1024 * 1024
+
+
+def cv_error(uploaded) -> str | None:
+    """The French reason why an uploaded CV is refused, or None. Checked by content, never by name or type.
+
+    A PDF starts with `%PDF-` and parses (pypdf, strict, at least one page); anything else is refused.
+    """
+    size = getattr(uploaded, "size", None)
+    if size is None:
+        return "Le fichier envoyé est illisible."
+    if size == 0:
+        return "Le fichier envoyé est vide."
+    if size > CV_MAX_BYTES:
+        return f"Le CV ne doit pas dépasser 5 Mo (le fichier envoyé fait {size / 1024 / 1024:.1f} Mo)."
+    uploaded.seek(0)
+    content = uploaded.read()
+    uploaded.seek(0)
+    if not content.startswith(b"%PDF-"):
+        return "Le CV doit être un fichier PDF (le contenu du fichier envoyé n’en est pas un)."
+    try:
+        reader = PdfReader(io.BytesIO(content), strict=True)
+        if reader.is_encrypted:
+            return "Le CV ne doit pas être protégé par un mot de passe."
+        if len(reader.pages) < 1:
+            return "Le PDF envoyé ne contient aucune page."
+    except (PyPdfError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
+        return "Le fichier PDF envoyé est endommagé ou illisible."
+    return None

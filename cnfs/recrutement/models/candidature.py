@@ -11,7 +11,6 @@ from cnfs.recrutement.enums import DistanceMax, EtapeConseiller
 from cnfs.recrutement.storage import private_storage
 
 MOTIVATION_MAX = 2500
-CV_MAX_BYTES = 5 * 1024 * 1024
 
 
 def identity_key(*, nom: str, prenom: str, date_naissance, code_postal: str) -> str:
