@@ -7,7 +7,7 @@ import numpy as np
 EARTH_RADIUS_KM = 6371.0088
 
 # Territories separated by sea: nobody is proposed across them, whatever their radius.
-_ISLAND_GROUPS = {
+ISLAND_GROUPS = {
     "2A": "corse",
     "2B": "corse",
     "971": "guadeloupe",
@@ -25,8 +25,8 @@ def territory_group(departement_code: str | None) -> str:
     """The land mass a département lies on: mainland France, Corsica, or one overseas territory."""
     if not departement_code:
         return "inconnu"
-    if departement_code in _ISLAND_GROUPS:
-        return _ISLAND_GROUPS[departement_code]
+    if departement_code in ISLAND_GROUPS:
+        return ISLAND_GROUPS[departement_code]
     if departement_code.startswith("98"):
         return f"com-{departement_code}"
     return "metropole"

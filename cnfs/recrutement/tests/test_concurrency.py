@@ -20,11 +20,8 @@ from cnfs.recrutement.tests.factories import (
     structure_manager,
 )
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="verrous de ligne : PostgreSQL requis"),
-]
+# The root conftest skips (laptop) or deselects (CI's SQLite pass) `postgres` tests when not on PostgreSQL.
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 THREADS = 8
 QUOTA = 2
