@@ -140,3 +140,6 @@ TAG_KEYS: dict[str, str] = {
 
 # The schema's placeholder for a place whose SIRET/RNA is not known (used by the national cartography).
 PIVOT_PLACEHOLDER = "00000000000000"
+
+# An exported id shared by several sources is written `id@source` (see exports.py); the importer strips it.
+ID_SOURCE_SEPARATOR = "@"
