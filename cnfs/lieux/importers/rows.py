@@ -13,7 +13,8 @@ from django.core.validators import URLValidator
 from django.utils.text import slugify
 
 from cnfs.lieux.enums import ID_SOURCE_SEPARATOR, SCHEMA_LISTS
-from cnfs.lieux.importers import hours
+from cnfs.lieux.horaires import HorairesInvalides
+from cnfs.lieux.horaires import validate as validate_horaires
 from cnfs.lieux.importers.communes import MAX_DISTANCE_KM, CommuneResolver
 from cnfs.lieux.importers.reading import Record
 from cnfs.lieux.importers.vocabulary import (
@@ -167,11 +168,12 @@ class RowParser:
             v["date_maj"] = parse_date(d.get("date_maj", ""))
         except ValueError:
             errors.append(f"date de mise à jour « {d.get('date_maj', '')} » invalide : format AAAA-MM-JJ attendu.")
-        v["horaires"] = d.get("horaires", "").strip()
-        if v["horaires"]:
-            message = hours.error(v["horaires"])
-            if message:
-                errors.append(message)
+        # The producer's spelling is kept (whitespace tidied); the OSM parser only says whether it is valid.
+        v["horaires"] = " ".join(d.get("horaires", "").split())
+        try:
+            validate_horaires(v["horaires"])
+        except HorairesInvalides as exc:
+            errors.append(exc.message)
         return result
 
     def _address(self, d: dict, result: RowResult) -> None:
