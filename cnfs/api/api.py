@@ -13,4 +13,6 @@ api = NinjaAPI(
 @api.get("/health", auth=None, summary="État du service")
 def health(request):
     return {"status": "ok"}
+
+
 api.add_router("/communes", "cnfs.territoires.api.router")
