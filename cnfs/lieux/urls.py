@@ -7,5 +7,6 @@ app_name = "lieux"
 urlpatterns = [
     path("", include("cnfs.lieux.recherche.urls")),
     path("", include("cnfs.lieux.urls_gestion")),
+    path("", include("cnfs.lieux.urls_donnees")),
     path("", include("cnfs.lieux.maillage.urls")),
 ]
