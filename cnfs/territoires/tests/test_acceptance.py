@@ -4,7 +4,6 @@ import pytest
 from django.db.models import Sum
 
 from cnfs.territoires.models import Commune, CommuneSearchKey, Departement, Hub, Region
-from cnfs.territoires.services import territoires_load
 from cnfs.territoires.tests.conftest import committed_communes, load
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +28,3 @@ def test_full_load():
     assert Departement.objects.filter(hubs__isnull=False).distinct().count() == 67
     assert CommuneSearchKey.objects.filter(key="75005", commune__code="75056").exists()
     assert "34875" in output
-
-    report = territoires_load()
-    assert not report.changed
-    assert report.communes.unchanged == 34_875
