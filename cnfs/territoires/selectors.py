@@ -41,9 +41,10 @@ def commune_search(q: str, limit: int = 20) -> list[Commune]:
 
     Matches, accent- and case-insensitively ("st etienne", "Saint-Étienne", "SAINT ETIENNE"): the INSEE code
     (exactly), the start of the name, the start of a later word of the name ("etienne"), the start of a postcode
-    ("42000", "690"). A query mixing words and a postcode ("lyon 69005") must match both. Order: exact code or
-    exact name first, then names starting with the query, then other matches, each by decreasing population.
-    Every lookup is an index range (Commune.code, Commune.search_name, CommuneSearchKey.key), never a scan.
+    ("42000", "690"). A single letter matches only a commune of that name (Y, in the Somme). A query mixing words
+    and a postcode ("lyon 69005") must match both. Order: exact code, exact name or full postcode first, then
+    names starting with the query, then other matches, each by decreasing population. Every lookup is an index
+    range (Commune.code, Commune.search_name, CommuneSearchKey.key), never a scan.
     """
     text = _normalize_query(q)
     if not text:
@@ -56,27 +57,35 @@ def commune_search(q: str, limit: int = 20) -> list[Commune]:
         return []
     postcode = digits[0] if digits else None
 
-    def with_key(prefix: str) -> Q:
-        return Q(pk__in=CommuneSearchKey.objects.filter(_prefix("key", prefix)).values("commune_id"))
+    def communes_where(condition: Q) -> QuerySet:
+        return Commune.objects.filter(condition).order_by().values("pk")
 
-    # One query: each alternative below is an index range, which both engines combine (a union of index lookups).
-    matches = Q(pk__in=[])
+    def keys_from(prefix: str) -> QuerySet:
+        return CommuneSearchKey.objects.filter(_prefix("key", prefix)).order_by().values("commune_id")
+
+    # Candidates: a UNION of index range lookups (an OR of them would make PostgreSQL scan every commune).
+    candidates = []
     ranks = []
     # A postcode typed in full ranks with an exact name: "69005" is Lyon as much as the commune coded 69005.
     default_rank = 0 if postcode is not None and len(postcode) == 5 and not name else 2
     if COMMUNE_CODE.match(text):
-        matches |= Q(code=text.upper())
+        candidates.append(communes_where(Q(code=text.upper())))
         ranks.append(When(code=text.upper(), then=Value(0)))
-    if name:
-        matches |= _prefix("search_name", name)
+    if len(name) == 1:
+        # One letter is the first keystroke, not a search (thousands of prefixes): only the commune "Y" matches.
+        candidates.append(communes_where(Q(search_name=name)))
+    elif name:
+        candidates.append(communes_where(_prefix("search_name", name)))
+        candidates.append(keys_from(name))
         ranks += [When(search_name=name, then=Value(0)), When(_prefix("search_name", name), then=Value(1))]
-        if len(name) >= 2:
-            matches |= with_key(name)
     elif postcode is not None:
-        matches |= with_key(postcode)
-    queryset = Commune.objects.filter(matches)
+        candidates.append(keys_from(postcode))
+    if not candidates:
+        return []
+    union = candidates[0].union(*candidates[1:]) if len(candidates) > 1 else candidates[0]
+    queryset = Commune.objects.filter(pk__in=union)
     if name and postcode is not None:
-        queryset = queryset.filter(with_key(postcode))
+        queryset = queryset.filter(pk__in=keys_from(postcode))
     return list(
         queryset.annotate(rank=Case(*ranks, default=Value(default_rank)))
         .select_related("departement")

@@ -77,6 +77,7 @@ def test_postcode_prefix_lists_communes_by_population():
         "123456",
         "1",
         "42 69",
+        "s",  # a first keystroke: only a commune named "S" would match
     ],
 )
 def test_garbage_returns_an_empty_list(query):

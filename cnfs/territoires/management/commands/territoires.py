@@ -1,5 +1,6 @@
 """`cnfs territoires load|build`: load the territories reference data, or rebuild the committed derived files."""
 
+import argparse
 import time
 from importlib.metadata import version
 from pathlib import Path
@@ -41,6 +42,16 @@ class Command(BaseCommand):
             "--output", type=Path, default=DATA_DIR, help=f"Dossier de sortie (par défaut : {DATA_DIR})."
         )
         build.add_argument("--departements", help="Ne dériver que ces départements (ex. : 42,69).")
+        for subcommand in (load, build):
+            # Also accepted after the subcommand (`cnfs territoires load -v 0`); SUPPRESS keeps the main default.
+            subcommand.add_argument(
+                "-v",
+                "--verbosity",
+                type=int,
+                choices=[0, 1, 2, 3],
+                default=argparse.SUPPRESS,
+                help="Verbosité (0 : muet).",
+            )
 
     def handle(self, *args, action, **options):
         self.verbosity = options.get("verbosity", 1)
