@@ -52,7 +52,7 @@ def _strict_settings(settings):
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
+def _clear_cache(_strict_settings):  # after the switch to the test cache, or the one cleared is not the one used
     from django.core.cache import cache
 
     cache.clear()
