@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_htmx",
     "csp",
+    "ninja",  # Swagger UI static files for /api/v1/docs, served locally
     "cnfs.core",
     "cnfs.territoires",
     "cnfs.lieux",

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from cnfs.api.api import api
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("cnfs.lieux.urls")),
     path("", include("cnfs.recrutement.urls")),
     path("api/v1/", api.urls),
+    re_path(r"^api/", api.not_found_view()),  # other API versions: JSON 404, not an HTML page
     path("admin/", admin.site.urls),
 ]
 

@@ -1,18 +1,26 @@
-"""The JSON API: each app's `api.py` router, assembled under /api/v1/ with one OpenAPI description."""
+"""The JSON API: each app's `api.py` router, assembled under /api/v1/ with one OpenAPI description.
 
-from ninja import NinjaAPI
+Deny by default: an endpoint without `auth=` needs an authenticated caller (session or API key); endpoints declare
+`auth=role_auth(Role.X, …)` to require roles, `auth=None` to be public. See `cnfs/api/auth.py`.
+"""
 
-api = NinjaAPI(
+from cnfs.api.auth import authenticated
+from cnfs.api.base import CnfsDocs, CnfsNinjaAPI
+from cnfs.api.throttling import CallerRateThrottle
+
+api = CnfsNinjaAPI(
     title="API cnfs",
     version="1.0.0",
-    description="API ouverte du programme national d'inclusion numérique.",
+    description=(
+        "API ouverte du programme national d'inclusion numérique (Conseillers numériques France Services). "
+        "Réponses et erreurs en JSON, messages en français."
+    ),
     urls_namespace="api-1",
+    docs=CnfsDocs(),
+    auth=authenticated,
+    throttle=[CallerRateThrottle()],
 )
 
-
-@api.get("/health", auth=None, summary="État du service")
-def health(request):
-    return {"status": "ok"}
-
-
+# --- Routers (one line per app; keep them at the bottom) --------------------------------------------------------
+api.add_router("", "cnfs.api.system.router")
 api.add_router("/communes", "cnfs.territoires.api.router")
