@@ -29,6 +29,7 @@ from ninja.utils import check_csrf
 from cnfs.api.keys import hash_key, hash_matches, parse_prefix
 from cnfs.api.models import ApiKey
 from cnfs.core.enums import Role
+from cnfs.core.middleware import SECOND_FACTOR_API_MESSAGE, second_factor_state
 from cnfs.core.permissions import Scope
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -39,7 +40,6 @@ MSG_AUTH_REQUIRED = "Authentification requise : connectez-vous ou fournissez une
 MSG_KEY_INVALID = "Clé d'API invalide."
 MSG_KEY_REVOKED = "Cette clé d'API a été révoquée."
 MSG_KEY_EXPIRED = "Cette clé d'API a expiré."
-MSG_SECOND_FACTOR = "Confirmez votre second facteur d'authentification avant d'utiliser l'API."
 MSG_CSRF = "Jeton CSRF manquant ou invalide : rechargez la page puis réessayez."
 MSG_ROLE = "Votre rôle ne permet pas d'accéder à cette ressource."
 MSG_READ_ONLY = "Cette clé d'API ne permet que la lecture."
@@ -177,8 +177,9 @@ class SessionCnfs(_RoleCheck, APIKeyCookie):
             and check_csrf(request) is not None
         ):
             raise PermissionDenied(MSG_CSRF)
-        if user.requires_2fa and not (hasattr(user, "is_verified") and user.is_verified()):
-            raise ApiAuthenticationError(MSG_SECOND_FACTOR)
+        # SecondFactorRequiredMiddleware already refuses these sessions; kept here so the API never depends on it.
+        if second_factor_state(user) not in ("ok", "verified"):
+            raise PermissionDenied(SECOND_FACTOR_API_MESSAGE)
         return self.admit(request, Caller.for_user(user))
 
 

@@ -4,9 +4,11 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.utils import timezone
 
+from cnfs.api.auth import SessionCnfs
 from cnfs.api.models import ApiKey
 from cnfs.api.services import api_key_revoke
 from cnfs.api.tests.conftest import bearer, login
@@ -76,9 +78,19 @@ def test_wrong_territory_user_is_refused(client):
 def test_role_requiring_second_factor_is_refused_until_confirmed(client):
     user = prefecture_of("42").user
     login(client, user)
-    assert_json_error(client.get("/api/test/prefecture"), 401, "second facteur")
+    assert_json_error(client.get("/api/test/prefecture"), 403, "Double authentification requise")
     login(client, user, second_factor=True)
     assert client.get("/api/test/prefecture").status_code == 200
+
+
+def test_session_auth_checks_the_second_factor_itself(rf):
+    """Defence in depth: even without SecondFactorRequiredMiddleware in front, the API refuses the session."""
+    user = prefecture_of("42").user
+    user.is_verified = lambda: False
+    request = rf.get("/api/test/prefecture")
+    request.user = user
+    with pytest.raises(PermissionDenied, match="Double authentification requise"):
+        SessionCnfs()(request)
 
 
 def test_session_writes_need_the_csrf_token():
