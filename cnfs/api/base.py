@@ -42,10 +42,26 @@ def json_error_response(api: NinjaAPI, request: HttpRequest, status: int, detail
     return api.create_response(request, {"detail": detail}, status=status)
 
 
+def _fix_parameter_examples(schema) -> None:
+    """ninja copies a field's `examples` list onto its Parameter Object, where OpenAPI 3.1 wants a map of Example
+    Objects: convert, so that `Query(..., examples=[…])` in any router keeps the document valid."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                examples = parameter.get("examples")
+                if isinstance(examples, list):
+                    parameter["examples"] = {f"exemple{i}": {"value": v} for i, v in enumerate(examples, start=1)}
+
+
 class CnfsNinjaAPI(NinjaAPI):
     def set_default_exception_handlers(self) -> None:
         super().set_default_exception_handlers()
         install_error_handlers(self)
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        _fix_parameter_examples(schema)
+        return schema
 
     def _json_405(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         allowed = response["Allow"]
