@@ -45,7 +45,10 @@ def chromium() -> Iterator:
     executable = chromium_path()
     if executable is None:
         pytest.skip("Chromium absent (apt-get install chromium) : tests de navigateur ignorés.")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # The machines running the suite are shared and slow at times: a page may take seconds under load.
+    expect.set_options(timeout=15_000)
 
     # Sync Playwright keeps an asyncio loop running in this thread; Django would then refuse ORM calls made by
     # the test itself (SynchronousOnlyOperation). They are really synchronous, so allow them while it runs.
@@ -136,25 +139,38 @@ def submit_login(page, email: str, password: str) -> None:
     page.wait_for_load_state()
 
 
+def totp_now(key: bytes) -> str:
+    """The 6-digit code an authenticator application shows now for this secret key."""
+    from django_otp.oath import totp
+
+    return f"{totp(key):06d}"
+
+
+def complete_second_factor(page, device) -> None:
+    """On the verification page, type the code the person's application would show for `device`."""
+    page.get_by_label("Code à usage unique").fill(totp_now(device.bin_key))
+    page.get_by_role("button", name="Valider").click()
+    page.wait_for_load_state()
+
+
 @pytest.fixture
 def login_as(browser_page) -> Callable:
     """`login_as(role, **user_fields)`: create an account holding `role` (sensible scope) and log in with it.
 
-    Returns the user. Roles that require a second factor are enrolled and verified through the 2FA pages once the
-    platform has them (see `complete_second_factor`).
+    Returns the user. Roles that require a second factor get a confirmed TOTP application first, and the test types
+    its current code on the verification page, as the person would.
     """
     from cnfs.core.models import RoleAssignment
+    from cnfs.core.services.otp import totp_device_create_confirmed
     from cnfs.core.tests.factories import PASSWORD, UserFactory
 
     def _login(role: str, **user_fields):
         user = UserFactory(**user_fields)
         RoleAssignment.objects.create(user=user, role=role, **_role_target(role))
+        device = totp_device_create_confirmed(user=user) if user.requires_2fa else None
         submit_login(browser_page, user.email, PASSWORD)
-        complete_second_factor(browser_page, user)
+        if device is not None:
+            complete_second_factor(browser_page, device)
         return user
 
     return _login
-
-
-def complete_second_factor(page, user) -> None:
-    """Placeholder until TOTP lands: nothing to do when the login did not lead to a 2FA page."""
