@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from cnfs.core.enums import Role, ScopeType
+from cnfs.core.tests.auth import login as login_user
 from cnfs.core.tests.factories import RoleAssignmentFactory
 from cnfs.lieux.maillage import selectors
 from cnfs.lieux.tests.test_maillage_selectors import build_world
@@ -45,7 +46,7 @@ def login(client, world, who):
         assignment = RoleAssignmentFactory(structure=True)
     else:
         assignment = RoleAssignmentFactory(candidat=True)
-    client.force_login(assignment.user)
+    login_user(client, assignment.user)
 
 
 URLS = {
@@ -76,6 +77,13 @@ def test_role_by_page(client, world, who, page):
     name, kwargs = URLS[page]
     response = client.get(reverse(name, kwargs=kwargs))
     assert response.status_code == MATRIX[who][list(URLS).index(page)]
+
+
+def test_unverified_prefecture_is_sent_to_the_second_factor(client, world):
+    assignment = RoleAssignmentFactory(prefecture=True, departement=world["departements"]["42"])
+    login_user(client, assignment.user, verified=False)
+    response = client.get(reverse("lieux:maillage_departement", kwargs={"code": "42"}))
+    assert response.status_code == 302 and response["Location"].startswith("/mon-compte/")
 
 
 def test_unknown_departement_is_404(client, world):
