@@ -101,8 +101,14 @@ class UncoveredDemand:
         if self.tree is None or len(cand_xyz) == 0:
             return sparse.csr_matrix(shape, dtype=bool)
         pairs = cKDTree(cand_xyz).sparse_distance_matrix(self.tree, self.chord, output_type="ndarray")
-        data = np.ones(len(pairs), dtype=bool)
-        return sparse.csr_matrix((data, (pairs["i"], pairs["j"])), shape=shape)
+        rows, cols = pairs["i"], pairs["j"]
+        # Pairs are unique: group them by row with a stable counting order instead of COO's sort-and-sum.
+        key = rows.astype(np.uint16) if shape[0] <= np.iinfo(np.uint16).max + 1 else rows
+        order = np.argsort(key, kind="stable")
+        indptr = np.zeros(shape[0] + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=shape[0]), out=indptr[1:])
+        indices = cols[order].astype(np.int32 if shape[1] < np.iinfo(np.int32).max else np.int64)
+        return sparse.csr_matrix((np.ones(len(order), dtype=bool), indices, indptr), shape=shape)
 
 
 # --- Algorithms -----------------------------------------------------------------------------------------------
