@@ -5,3 +5,53 @@ class RecrutementConfig(AppConfig):
     name = "cnfs.recrutement"
     label = "recrutement"
     verbose_name = "Recrutement des conseillers numériques"
+
+    def ready(self):
+        from cnfs.core.enums import Role
+        from cnfs.core.spaces import SECTIONS, SpaceCard
+
+        cards = {
+            Role.STRUCTURE: [
+                SpaceCard(
+                    "Demandes de postes et recrutements",
+                    "Déposer une demande, trouver des candidats près de chez vous, suivre vos recrutements.",
+                    "recrutement:structure_espace",
+                )
+            ],
+            Role.PREFECTURE: [
+                SpaceCard(
+                    "Demandes de postes du territoire",
+                    "Les demandes des structures de votre département et votre avis sur chacune.",
+                    "recrutement:prefecture_demandes",
+                )
+            ],
+            Role.HUB: [
+                SpaceCard(
+                    "Demandes de postes du territoire",
+                    "Les demandes des structures de vos départements et l’avis des préfectures.",
+                    "recrutement:prefecture_demandes",
+                )
+            ],
+            Role.ANCT: [
+                SpaceCard(
+                    "Comité de sélection",
+                    "Sessions du comité, décisions et postes accordés aux structures.",
+                    "recrutement:comite_index",
+                ),
+                SpaceCard(
+                    "Recrutements et ruptures à valider",
+                    "Valider les recrutements saisis par les structures et les ruptures de contrat.",
+                    "recrutement:validations",
+                ),
+            ],
+            Role.CANDIDAT: [
+                SpaceCard(
+                    "Ma candidature",
+                    "Votre profil, votre CV et les structures qui vous ont pré-sélectionné·e.",
+                    "recrutement:candidature_profil",
+                )
+            ],
+        }
+        for role, role_cards in cards.items():
+            existing = {card.url_name for card in SECTIONS[role]}
+            SECTIONS[role].extend(card for card in role_cards if card.url_name not in existing)

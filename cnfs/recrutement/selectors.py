@@ -10,7 +10,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from cnfs.core.permissions import Scope, is_national
 from cnfs.recrutement import geo
-from cnfs.recrutement.enums import DEMANDE_EN_COURS, ETAPES_DISPONIBLES, STATUTS_POSTE_OCCUPE
+from cnfs.recrutement.enums import DEMANDE_EN_COURS, ETAPES_DISPONIBLES, STATUTS_POSTE_OCCUPE, StatutMiseEnRelation
 from cnfs.recrutement.models import AvisPrefet, Candidature, DemandePostes, MiseEnRelation, SessionComite, Structure
 from cnfs.recrutement.permissions import managed_structure_ids, structures_visible_to
 
@@ -91,6 +91,10 @@ class Match:
     candidature: Candidature
     distance_km: float
     statut: str | None = None  # status of an existing match with this structure
+
+    @property
+    def statut_label(self) -> str:
+        return StatutMiseEnRelation(self.statut).label if self.statut else ""
 
 
 @dataclass

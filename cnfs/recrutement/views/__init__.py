@@ -1,0 +1,1 @@
+"""Pages of the recruitment chain, one module per user area (structure, prefecture, committee, candidate)."""
