@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cnfs.core.errors import DomainError
 from cnfs.core.models import User
 from cnfs.core.services import audit_log
 from cnfs.lieux.importers.plan import ALL_OR_NOTHING, MODES, ImportReport, plan_import
@@ -77,3 +81,84 @@ def lieux_import(
         request=request,
     )
     return report
+
+
+# Fields a manager edits through the form (everything of the schema except identity and date_maj).
+EDITABLE_FIELDS = (
+    "nom",
+    "pivot",
+    "commune_id",
+    "code_postal",
+    "adresse",
+    "complement_adresse",
+    "latitude",
+    "longitude",
+    "typologie",
+    "telephone",
+    "courriels",
+    "site_web",
+    "horaires",
+    "presentation_resume",
+    "presentation_detail",
+    "itinerance",
+    "structure_parente",
+    "services",
+    "publics_specifiquement_adresses",
+    "prise_en_charge_specifique",
+    "frais_a_charge",
+    "dispositif_programmes_nationaux",
+    "formations_labels",
+    "autres_formations_labels",
+    "modalites_acces",
+    "modalites_accompagnement",
+    "fiche_acces_libre",
+    "prise_rdv",
+    "accepte_pass_numerique",
+)
+OWN_SOURCE = "cnfs"
+
+
+def _snapshot(lieu: Lieu) -> dict:
+    return {name: lieu.serializable_value(name) for name in (*EDITABLE_FIELDS, "structure_id")}
+
+
+def _apply(lieu: Lieu, values: dict) -> None:
+    for name in EDITABLE_FIELDS:
+        if name in values:
+            setattr(lieu, name, values[name])
+    lieu.date_maj = timezone.localdate()
+    try:
+        lieu.full_clean(exclude=["commune"], validate_unique=True)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages)) from None
+
+
+@transaction.atomic
+def lieu_create(*, actor: User, values: dict, structure_id: str = "", request=None) -> Lieu:
+    """Create a place managed by `structure_id` (empty: by the national team). Audited."""
+    lieu = Lieu(source=OWN_SOURCE, source_id=f"cnfs-{uuid.uuid4().hex[:12]}", structure_id=structure_id)
+    _apply(lieu, values)
+    lieu.save()
+    audit_log(actor=actor, action="lieux.create", target=lieu, after=_snapshot(lieu), request=request)
+    return lieu
+
+
+@transaction.atomic
+def lieu_update(*, actor: User, lieu: Lieu, values: dict, request=None) -> Lieu:
+    """Change a place; the audit log keeps the fields that changed, before and after."""
+    lieu = Lieu.objects.select_for_update().get(pk=lieu.pk)
+    before = _snapshot(lieu)
+    _apply(lieu, values)
+    lieu.save()
+    after = _snapshot(lieu)
+    changed = sorted(name for name in after if after[name] != before[name])
+    if changed:
+        audit_log(
+            actor=actor,
+            action="lieux.update",
+            target=lieu,
+            before={name: before[name] for name in changed},
+            after={name: after[name] for name in changed},
+            request=request,
+        )
+    return lieu
