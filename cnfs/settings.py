@@ -3,6 +3,7 @@
 Production needs only DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL; everything else has a default.
 """
 
+import importlib.util
 import os
 import secrets
 import sys
@@ -234,6 +235,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Leaflet's files come from the pinned django-leaflet package, served as /static/leaflet/. The app itself is not
+# installed: its admin module needs GeoDjango (GDAL), which the platform does not use.
+STATICFILES_DIRS = [("leaflet", Path(importlib.util.find_spec("leaflet").origin).parent / "static" / "leaflet")]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 # Private files (CV, attestations) never live under MEDIA_ROOT: they are served by permission-checked views.

@@ -24,4 +24,5 @@ api = CnfsNinjaAPI(
 # --- Routers (one line per app; keep them at the bottom) --------------------------------------------------------
 api.add_router("", "cnfs.api.system.router")
 api.add_router("/communes", "cnfs.territoires.api.router")
+api.add_router("/lieux/recherche", "cnfs.lieux.recherche.api.router")
 api.add_router("/lieux", "cnfs.lieux.api.router")

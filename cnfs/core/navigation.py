@@ -21,6 +21,7 @@ class NavItem:
 
 PUBLIC_ITEMS: list[NavItem] = [
     NavItem("Accueil", "core:home"),
+    NavItem("Trouver un lieu", "lieux:recherche"),
 ]
 
 SPACE_ITEMS: list[NavItem] = [

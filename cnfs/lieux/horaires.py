@@ -181,11 +181,18 @@ def open_on(value: object, weekday: int, *, reference: date | None = None) -> bo
     """
     if not 0 <= weekday <= 6:
         raise ValueError("weekday doit être compris entre 0 (lundi) et 6 (dimanche)")
+    if not isinstance(value, str) or not value.strip():
+        return False
+    reference = reference or _today()
+    return _open_on_day(value, reference + timedelta(days=(weekday - reference.weekday()) % 7))
+
+
+@lru_cache(maxsize=16384)
+def _open_on_day(value: str, day: date) -> bool:
+    # Cached: a search filters thousands of places sharing a few hundred strings, for the same coming day.
     parsed = _parsed_or_none(value)
     if parsed is None:
         return False
-    reference = reference or _today()
-    day = reference + timedelta(days=(weekday - reference.weekday()) % 7)
     start = datetime.combine(day, time())
     return any(state == State.OPEN for _, _, state, _ in parsed.intervals(start, start + timedelta(days=1)))
 

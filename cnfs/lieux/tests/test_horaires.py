@@ -218,14 +218,10 @@ def test_weekly_ranges_refuses_what_the_grid_cannot_say():
 
 def test_every_hinaura_string_validates_and_renders():
     import csv
-    from pathlib import Path
 
-    checkout = Path(__file__).resolve().parents[3]
-    # ../shared beside the checkout (CI, /work/main) or beside the folder of work trees.
-    candidates = [base / "shared" / "reference" / "lieux-hinaura-687-v0.1.1.csv" for base in checkout.parents[:2]]
-    path = next((candidate for candidate in candidates if candidate.exists()), None)
-    if path is None:
-        pytest.skip("Données de référence absentes (../shared/reference)")
+    from cnfs.lieux.tests.conftest import HINAURA_CSV, require_reference
+
+    path = require_reference(HINAURA_CSV)
     with path.open(encoding="utf-8") as handle:
         values = {row["horaires"] for row in csv.DictReader(handle) if row["horaires"]}
     assert len(values) > 400
