@@ -209,6 +209,10 @@ LOGIN_MAX_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ACCO
 LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("LOGIN_MAX_FAILURES_PER_IP", "20"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
 
+# API rate limits per minute (cnfs/api/throttling.py): per logged-in account and per anonymous IP address.
+API_USER_REQUESTS_PER_MINUTE = int(os.environ.get("API_USER_REQUESTS_PER_MINUTE", "600"))
+API_ANON_REQUESTS_PER_MINUTE = int(os.environ.get("API_ANON_REQUESTS_PER_MINUTE", "300"))
+
 # Second factor (django-otp). Failed codes wait 1, 2, 4, 8… seconds × the factor before the next try.
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "cnfs")
 OTP_TOTP_THROTTLE_FACTOR = int(os.environ.get("OTP_TOTP_THROTTLE_FACTOR", "1"))
