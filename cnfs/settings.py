@@ -318,4 +318,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING" if TESTING else "INFO")},
+    # Django's default config gives the `django` logger a console handler of its own: with the root one, every
+    # line printed twice. It propagates to root instead.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
