@@ -180,7 +180,7 @@ DATASETS: dict[str, Dataset] = {
                 ("Date de prise de poste", lambda m: m.date_recrutement),
                 ("Type de contrat", _contract_type),
                 ("Fin du contrat", _contract_end),
-                ("Distance (km)", lambda m: m.distance_km if m.distance_km is not None else ""),
+                ("Distance (km)", lambda m: round(m.distance_km, 1) if m.distance_km is not None else ""),
                 ("Recrutement validé le", lambda m: _local_date(m.finalisee_le)),
             ),
         ),
@@ -244,7 +244,7 @@ def as_text(value) -> str:
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
+        return str(int(value)) if value.is_integer() else f"{value:.1f}".replace(".", ",")
     text = str(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
@@ -335,4 +335,6 @@ def read_xlsx_rows(data: bytes) -> list[list[str]]:
     rows = []
     for values in sheet.iter_rows(values_only=True):
         rows.append([as_text(v.date() if isinstance(v, datetime.datetime) else v) for v in values])
-    return rows
+    width = len(rows[0]) if rows else 0
+    # A sheet read back drops the empty cells that end a row.
+    return [row + [""] * (width - len(row)) for row in rows]
