@@ -52,6 +52,8 @@ class RecrutementConfig(AppConfig):
                 )
             ],
         }
-        for role, role_cards in cards.items():
+        from cnfs.recrutement.cards import FILE_CARDS
+
+        for role, role_cards in [*cards.items(), *FILE_CARDS.items()]:
             existing = {card.url_name for card in SECTIONS[role]}
             SECTIONS[role].extend(card for card in role_cards if card.url_name not in existing)

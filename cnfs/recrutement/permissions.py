@@ -87,3 +87,33 @@ def structures_visible_to(user, queryset: QuerySet) -> QuerySet:
     if scope.roles & TERRITORIAL_ROLES:
         condition |= Q(commune__departement__code__in=scope.departements)
     return queryset.filter(condition)
+
+
+# --- Files and global suggestion (imports, exports, suggestion page) ---------------------------------------------
+
+
+def can_import_files(user) -> bool:
+    """Pix results and priority-zone files are imported by the national team only."""
+    return user.is_authenticated and is_national(user)
+
+
+def suggestion_departements(user) -> frozenset[str] | None:
+    """Départements whose global suggestion `user` may look at: None for the whole country (national team),
+    the départements of a hub's or prefecture's scope, an empty set for everybody else."""
+    if not user.is_authenticated:
+        return frozenset()
+    if is_national(user):
+        return None
+    scope = Scope.for_user(user)
+    return scope.departements if scope.roles & TERRITORIAL_ROLES else frozenset()
+
+
+def can_propose(user, structure) -> bool:
+    """Turning a line of the suggestion into a proposal to the structure: national team, or the hub of its
+    département. Prefectures read the suggestion without acting on it."""
+    if not user.is_authenticated:
+        return False
+    if is_national(user):
+        return True
+    scope = Scope.for_user(user)
+    return Role.HUB in scope.roles and _departement_code(structure) in scope.departements

@@ -33,6 +33,8 @@ class Problem:
     struct_lon: np.ndarray
     struct_posts: np.ndarray  # open posts per structure
     struct_group: np.ndarray
+    # Pairs that must not be proposed (already in relation), as keys candidate index × n_structures + structure index.
+    excluded: np.ndarray | None = None
 
 
 @dataclass
@@ -70,6 +72,8 @@ def radius_graph(problem: Problem, *, max_links: int = 12) -> tuple[np.ndarray, 
     cand, struct, chord = cand[keep], struct[keep], chord[keep]
     km = 2 * geo.EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2, 0, 1))
     keep = (km <= problem.cand_radius_km[cand]) & (problem.cand_group[cand] == problem.struct_group[struct])
+    if problem.excluded is not None and problem.excluded.size:
+        keep &= ~np.isin(cand.astype(np.int64) * n_struct + struct, problem.excluded)
     return cand[keep], struct[keep], km[keep]
 
 

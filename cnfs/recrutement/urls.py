@@ -36,3 +36,23 @@ urlpatterns = [
     # Candidate space
     path("recrutement/candidature/", candidat.profil, name="candidature_profil"),
 ]
+
+# --- Files (imports, exports), global suggestion -----------------------------------------------------------------
+from cnfs.recrutement.views import exports as exports_views  # noqa: E402
+from cnfs.recrutement.views import imports as imports_views  # noqa: E402
+from cnfs.recrutement.views import suggestion as suggestion_views  # noqa: E402
+
+urlpatterns += [
+    path("recrutement/imports/pix/", imports_views.upload, {"kind": "pix"}, name="import_pix"),
+    path("recrutement/imports/zones/", imports_views.upload, {"kind": "zones"}, name="import_zones"),
+    path("recrutement/exports/", exports_views.index, name="export_index"),
+    path("recrutement/exports/<slug:slug>/", exports_views.table, name="export_table"),
+    path("recrutement/exports/<slug:slug>.csv", exports_views.download, {"fmt": "csv"}, name="export_csv"),
+    path("recrutement/exports/<slug:slug>.xlsx", exports_views.download, {"fmt": "xlsx"}, name="export_xlsx"),
+    path("recrutement/suggestion/", suggestion_views.page, name="suggestion"),
+    path(
+        "recrutement/suggestion/structures/<int:structure_pk>/candidats/<int:candidature_pk>/proposer/",
+        suggestion_views.propose,
+        name="suggestion_propose",
+    ),
+]

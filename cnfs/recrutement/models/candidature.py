@@ -71,6 +71,11 @@ class Candidature(models.Model):
     pix_competence_1 = models.BooleanField("Pix 1.1 — Mener une recherche et une veille d’information", default=False)
     pix_competence_2 = models.BooleanField("Pix 2.1 — Interagir", default=False)
     pix_competence_3 = models.BooleanField("Pix 3.1 — Développer des documents textuels", default=False)
+    # Imported from the Pix campaign export: "% de maîtrise des acquis" of each competence (0–100).
+    pix_score_1 = models.PositiveSmallIntegerField("Pix 1.1 — maîtrise (%)", null=True, blank=True)
+    pix_score_2 = models.PositiveSmallIntegerField("Pix 2.1 — maîtrise (%)", null=True, blank=True)
+    pix_score_3 = models.PositiveSmallIntegerField("Pix 3.1 — maîtrise (%)", null=True, blank=True)
+    pix_partage_le = models.DateField("résultats Pix partagés le", null=True, blank=True)
     etape = models.CharField(
         "étape", max_length=20, choices=EtapeConseiller.choices, default=EtapeConseiller.CANDIDAT, db_index=True
     )
@@ -122,6 +127,13 @@ class Candidature(models.Model):
                 condition=Q(pix_palier__isnull=True) | Q(pix_palier__gte=1, pix_palier__lte=3),
                 name="recrutement_candidature_pix_palier",
                 violation_error_message="Le niveau Pix est compris entre 1 et 3.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(pix_score_1__isnull=True) | Q(pix_score_1__lte=100))
+                & (Q(pix_score_2__isnull=True) | Q(pix_score_2__lte=100))
+                & (Q(pix_score_3__isnull=True) | Q(pix_score_3__lte=100)),
+                name="recrutement_candidature_pix_scores",
+                violation_error_message="Un score Pix est un pourcentage compris entre 0 et 100.",
             ),
         ]
 
