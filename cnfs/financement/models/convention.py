@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from cnfs.financement.enums import STATUTS_SIGNES, Phase, StatutConvention, StatutVersement
@@ -13,6 +14,17 @@ class ConventionQuerySet(models.QuerySet):
 
     def in_departements(self, codes):
         return self.filter(structure__commune__departement__code__in=list(codes))
+
+    def annotate_paid(self):
+        """`montant_paye`: the sum of the paid instalments (one subquery, not one query per row)."""
+        paid = (
+            Versement.objects.filter(convention=models.OuterRef("pk"), statut=StatutVersement.PAYE)
+            .order_by()
+            .values("convention")
+            .annotate(s=models.Sum("montant"))
+            .values("s")
+        )
+        return self.annotate(montant_paye=Coalesce(models.Subquery(paid), 0))
 
 
 class Convention(models.Model):

@@ -167,8 +167,7 @@ def test_schedule_not_summing_to_the_subsidy_is_refused(anct):
             echeances=[(datetime.date(2025, 3, 1), 30_000_00), (datetime.date(2026, 3, 1), 19_999_99)],
         )
     assert plain(error.value.message) == (
-        "Les échéances totalisent 49 999,99 € alors que la subvention est de 50 000,00 € : "
-        "l’écart est de -0,01 €."
+        "Les échéances totalisent 49 999,99 € alors que la subvention est de 50 000,00 € : l’écart est de -0,01 €."
     )
     assert list(convention.versements.values_list("montant", flat=True)) == before
 
