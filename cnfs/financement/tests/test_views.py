@@ -295,3 +295,28 @@ def test_mon_espace_shows_funding_cards(client, world):
     assert "Ma convention et mes versements" in client.get(reverse("core:mon_espace")).content.decode()
     login(client, world["users"]["anct"])
     assert "Budget du programme" in client.get(reverse("core:mon_espace")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("who", "enveloppes", "departements"),
+    [
+        ("anonymous", 401, 401),
+        ("anct", 200, 200),
+        ("prefecture", 403, 200),
+        ("structure", 403, 403),
+        ("candidat", 403, 403),
+    ],
+)
+def test_api_role_matrix(client, world, who, enveloppes, departements):
+    if who != "anonymous":
+        login(client, world["users"][who])
+    response = client.get("/api/v1/financement/enveloppes")
+    assert response.status_code == enveloppes and response["Content-Type"].startswith("application/json")
+    response = client.get("/api/v1/financement/departements")
+    assert response.status_code == departements
+    if who == "prefecture":
+        assert [row["code"] for row in response.json()] == ["42"]
+        assert response.json()[0]["engage"] == 100_000_00
+    if who == "anct":
+        body = client.get("/api/v1/financement/enveloppes").json()
+        assert {row["destination"]: row["montant"] for row in body}["mobilier"] == 40_000_000_00
