@@ -30,6 +30,19 @@ class EnveloppeAdminForm(forms.ModelForm):
         return montant
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that move an envelope's totals change through the pages and services only: the back-office reads."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Enveloppe)
 class EnveloppeAdmin(admin.ModelAdmin):
     form = EnveloppeAdminForm
@@ -87,7 +100,7 @@ class VersementInline(admin.TabularInline):
 
 
 @admin.register(Convention)
-class ConventionAdmin(admin.ModelAdmin):
+class ConventionAdmin(ReadOnlyAdmin):
     """Read-only: conventions change through the pages (services keep the envelope's totals)."""
 
     list_display = ("pk", "structure", "phase", "statut", "nombre_postes", "net", "signee_le")
@@ -100,28 +113,10 @@ class ConventionAdmin(admin.ModelAdmin):
     def net(self, obj):
         return euros(obj.montant_net)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Liberation)
-class LiberationAdmin(admin.ModelAdmin):
+class LiberationAdmin(ReadOnlyAdmin):
     list_display = ("convention", "date_depart", "mois_utilises", "montant")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ModeleMobilier)
@@ -135,7 +130,7 @@ class ModeleMobilierAdmin(admin.ModelAdmin):
 
 
 @admin.register(DemandeMobilier)
-class DemandeMobilierAdmin(admin.ModelAdmin):
+class DemandeMobilierAdmin(ReadOnlyAdmin):
     """Read-only: decisions and payments go through the pages (they move the envelope's totals)."""
 
     list_display = ("pk", "lieu", "modele", "type_fabricant", "statut", "montant_euros")
@@ -145,12 +140,3 @@ class DemandeMobilierAdmin(admin.ModelAdmin):
     @admin.display(description="montant")
     def montant_euros(self, obj):
         return euros(obj.montant)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
