@@ -23,7 +23,7 @@ from cnfs.lieux.models import Lieu
 from cnfs.recrutement.models import Structure
 from cnfs.recrutement.storage import private_storage
 
-BASE_CONVENTIONS = 40  # structures with granted posts given a convention, × scale
+BASE_CONVENTIONS = 20  # structures with granted posts given a convention, × scale
 MODELES = [
     (
         "Banque d’accueil modulable",

@@ -18,8 +18,8 @@ class Command(BaseCommand):
     help = (
         "Budget du programme. « verifier » contrôle chaque invariant des montants (engagé, versé, échéanciers, "
         "quotas) et sort en erreur (code 1) à la moindre anomalie ; « init » crée les enveloppes, la table du SMIC "
-        "et les barèmes manquants ; « enveloppes » affiche l’état des enveloppes ; « smic DATE MONTANT » ajoute une "
-        "revalorisation du SMIC."
+        "et les barèmes manquants ; « enveloppes » affiche l’état des enveloppes ; « smic DATE MENSUEL HORAIRE » "
+        "ajoute une revalorisation du SMIC."
     )
 
     def add_arguments(self, parser):
