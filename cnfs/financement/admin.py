@@ -14,6 +14,7 @@ from cnfs.financement.models import (
     Versement,
 )
 from cnfs.financement.money import euros
+from cnfs.financement.validators import pdf_error
 
 
 class EnveloppeAdminForm(forms.ModelForm):
@@ -119,8 +120,23 @@ class LiberationAdmin(ReadOnlyAdmin):
     list_display = ("convention", "date_depart", "mois_utilises", "montant")
 
 
+class ModeleMobilierAdminForm(forms.ModelForm):
+    class Meta:
+        model = ModeleMobilier
+        fields = ("nom", "description", "plans", "cout_estime", "actif")
+
+    def clean_plans(self):
+        plans = self.cleaned_data.get("plans")
+        if plans and plans is not getattr(self.instance, "plans", None) and hasattr(plans, "size"):
+            error = pdf_error(plans, what="Le fichier des plans")
+            if error:
+                raise forms.ValidationError(error)
+        return plans
+
+
 @admin.register(ModeleMobilier)
 class ModeleMobilierAdmin(admin.ModelAdmin):
+    form = ModeleMobilierAdminForm
     list_display = ("nom", "cout", "actif")
     list_filter = ("actif",)
 

@@ -46,3 +46,20 @@ def test_envelope_amount_below_committed_is_refused_in_french(admin_client):
 
 def test_conventions_are_read_only_in_the_admin(admin_client):
     assert admin_client.get(reverse("admin:financement_convention_add")).status_code == 403
+
+
+def test_plans_uploaded_in_the_admin_are_checked_by_content(admin_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cnfs.financement.models import ModeleMobilier
+    from cnfs.financement.tests.conftest import pdf_bytes
+
+    url = reverse("admin:financement_modelemobilier_add")
+    data = {"nom": "Borne", "description": "Borne d’accueil.", "cout_estime": 100_000, "actif": "on"}
+    response = admin_client.post(url, {**data, "plans": SimpleUploadedFile("plans.pdf", b"<html>pas un PDF</html>")})
+    assert response.status_code == 200
+    assert "Le fichier des plans doit être un fichier PDF" in response.content.decode()
+    assert not ModeleMobilier.objects.exists()
+    response = admin_client.post(url, {**data, "plans": SimpleUploadedFile("plans.pdf", pdf_bytes())})
+    assert response.status_code == 302
+    assert ModeleMobilier.objects.get().plans.name.startswith("mobilier/plans/")

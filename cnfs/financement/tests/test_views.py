@@ -34,6 +34,7 @@ WHO = [
     "prefecture",
     "prefecture_autre",
     "hub",
+    "hub_loire",
     "structure",
     "structure_autre",
     "candidat",
@@ -43,6 +44,15 @@ WHO = [
 
 def plain(text: str) -> str:
     return text.replace("\u202f", " ").replace("\xa0", " ")
+
+
+def _hub_agent_of(departement):
+    from cnfs.core.tests.factories import RoleAssignmentFactory
+    from cnfs.territoires.tests.factories import HubFactory
+
+    hub = HubFactory(nom="Hub Loire", slug="hub-loire")
+    hub.departements.add(departement)
+    return RoleAssignmentFactory(hub_agent=True, hub=hub).user
 
 
 @pytest.fixture
@@ -68,6 +78,7 @@ def world():
         "prefecture": prefecture_agent(structure.commune.departement),
         "prefecture_autre": prefecture_agent(other.commune.departement),
         "hub": user_with_role(Role.HUB),
+        "hub_loire": _hub_agent_of(structure.commune.departement),
         "structure": structure_manager(structure),
         "structure_autre": structure_manager(other),
         "candidat": user_with_role(Role.CANDIDAT),
@@ -85,10 +96,10 @@ def world():
     }
 
 
-TERRITORIAL = {"anct": 200, "prefecture": 200, "prefecture_autre": 200, "hub": 200}
+TERRITORIAL = {"anct": 200, "prefecture": 200, "prefecture_autre": 200, "hub": 200, "hub_loire": 200}
 MANAGERS = {**TERRITORIAL, "structure": 200, "structure_autre": 200}
 SEES_LOIRE = {"anct": 200, "prefecture": 200, "structure": 200, "prefecture_autre": 404, "structure_autre": 404}
-SEES_LOIRE = {**SEES_LOIRE, "hub": 404, "candidat": 404, "conseiller": 404}
+SEES_LOIRE = {**SEES_LOIRE, "hub": 404, "hub_loire": 200, "candidat": 404, "conseiller": 404}
 
 # url name → (kwargs builder, query string, expected status by user; missing = 403)
 PAGES = {
@@ -98,7 +109,7 @@ PAGES = {
     "territoire ": (
         lambda w: {},
         "departement=42",
-        {"anct": 200, "prefecture": 200, "prefecture_autre": 404, "hub": 404},
+        {"anct": 200, "prefecture": 200, "prefecture_autre": 404, "hub": 404, "hub_loire": 200},
     ),
     "conventions": (lambda w: {}, "", TERRITORIAL),
     "convention_creer": (lambda w: {"structure_pk": w["structure"].pk}, "", {"anct": 200}),
@@ -229,6 +240,16 @@ def test_board_query_count_does_not_grow_with_conventions(client, world, django_
         assert client.get(reverse("financement:tableau_de_bord")).status_code == 200
     with django_assert_max_num_queries(25):
         assert client.get(reverse("financement:conventions")).status_code == 200
+
+
+def test_territorial_page_only_shows_its_departement(client, world):
+    login(client, world["users"]["prefecture_autre"])
+    html = client.get(reverse("financement:territoire")).content.decode()
+    assert "Mairie de Lyon" in html and "Mairie de Saint-Étienne" not in html
+    assert "Médiathèque Tarentaize" not in html
+    login(client, world["users"]["hub_loire"])
+    html = client.get(reverse("financement:territoire")).content.decode()
+    assert "Mairie de Saint-Étienne" in html and "Médiathèque Tarentaize" in html and "Mairie de Lyon" not in html
 
 
 def test_prefecture_export_only_has_its_departement(client, world):
