@@ -14,7 +14,9 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from cnfs.financement.money import euros_plain
+from cnfs.financement.enums import Phase, StatutConvention, StatutVersement
+from cnfs.financement.money import add_months, euros_plain
+from cnfs.recrutement.enums import TypeStructure
 
 EURO_FORMAT = '#,##0.00 "€"'
 DATE_FORMAT = "DD/MM/YYYY"
@@ -59,46 +61,71 @@ VERSEMENT_COLUMNS = (
 )
 
 
+CONVENTION_VALUES = (
+    "pk",
+    "structure__nom",
+    "structure__siret",
+    "structure__type",
+    "structure__commune__departement__code",
+    "structure__commune__departement__region__nom",
+    "phase",
+    "statut",
+    "nombre_postes",
+    "bareme__libelle",
+    "date_debut",
+    "duree_mois",
+    "montant_par_poste",
+    "montant_total",
+    "montant_libere",
+    "montant_paye",
+    "signee_le",
+)
+
+
 def convention_rows(conventions) -> Iterator[tuple]:
-    for c in conventions.iterator(chunk_size=2000):
-        dep = c.structure.commune.departement
+    """One tuple per convention, read as plain values (no model instances: exports run over every row)."""
+    types, phases, statuts = dict(TypeStructure.choices), dict(Phase.choices), dict(StatutConvention.choices)
+    for row in conventions.values_list(*CONVENTION_VALUES).iterator(chunk_size=2000):
+        (pk, nom, siret, type_, dep, region, phase, statut, postes, bareme, debut, duree, par_poste, total, libere,
+         paye, signee) = row  # fmt: skip
         yield (
-            c.pk,
-            c.structure.nom,
-            c.structure.siret,
-            c.structure.get_type_display(),
-            dep.code,
-            dep.region.nom,
-            c.get_phase_display(),
-            c.get_statut_display(),
-            c.nombre_postes,
-            c.bareme.libelle,
-            c.date_debut,
-            c.date_fin,
-            Money(c.montant_par_poste),
-            Money(c.montant_total),
-            Money(c.montant_libere),
-            Money(c.montant_net),
-            Money(c.montant_paye),
-            c.signee_le,
+            pk,
+            nom,
+            siret,
+            types.get(type_, type_),
+            dep,
+            region,
+            phases.get(phase, phase),
+            statuts.get(statut, statut),
+            postes,
+            bareme,
+            debut,
+            add_months(debut, duree),
+            Money(par_poste),
+            Money(total),
+            Money(libere),
+            Money(total - libere),
+            Money(paye),
+            signee,
         )
 
 
 def versement_rows(versements) -> Iterator[tuple]:
-    for v in versements.iterator(chunk_size=2000):
-        structure = v.convention.structure
-        yield (
-            v.convention_id,
-            structure.nom,
-            structure.siret,
-            structure.commune.departement.code,
-            v.numero,
-            v.date_prevue,
-            Money(v.montant),
-            v.get_statut_display(),
-            v.mandate_le,
-            v.paye_le,
-        )
+    statuts = dict(StatutVersement.choices)
+    values = versements.values_list(
+        "convention_id",
+        "convention__structure__nom",
+        "convention__structure__siret",
+        "convention__structure__commune__departement__code",
+        "numero",
+        "date_prevue",
+        "montant",
+        "statut",
+        "mandate_le",
+        "paye_le",
+    )
+    for cid, nom, siret, dep, numero, prevue, montant, statut, mandate, paye in values.iterator(chunk_size=2000):
+        yield (cid, nom, siret, dep, numero, prevue, Money(montant), statuts.get(statut, statut), mandate, paye)
 
 
 def _csv_cell(value) -> str:
