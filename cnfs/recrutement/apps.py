@@ -27,10 +27,15 @@ class RecrutementConfig(AppConfig):
             ],
             Role.HUB: [
                 SpaceCard(
+                    "Recrutement dans vos départements",
+                    "Les demandes, les structures d’accueil et les recrutements des départements de votre hub.",
+                    "recrutement:hub_territoire",
+                ),
+                SpaceCard(
                     "Demandes de postes du territoire",
-                    "Les demandes des structures de vos départements et l’avis des préfectures.",
+                    "Les demandes des structures de vos départements, l’avis des préfectures et la carte.",
                     "recrutement:prefecture_demandes",
-                )
+                ),
             ],
             Role.ANCT: [
                 SpaceCard(
@@ -49,7 +54,17 @@ class RecrutementConfig(AppConfig):
                     "Ma candidature",
                     "Votre profil, votre CV et les structures qui vous ont pré-sélectionné·e.",
                     "recrutement:candidature_profil",
-                )
+                ),
+                SpaceCard(
+                    "Structures qui recrutent près de chez moi",
+                    "Les structures qui ont encore des postes à pourvoir dans votre rayon de déplacement.",
+                    "recrutement:candidature_structures",
+                ),
+                SpaceCard(
+                    "Mes messages",
+                    "Les messages des structures qui vous ont pré-sélectionné·e.",
+                    "recrutement:candidature_messages",
+                ),
             ],
         }
         for role, role_cards in cards.items():
