@@ -134,6 +134,9 @@ def message(request, pk):
         try:
             services.message_send(actor=request.user, mer=mer, corps=form.cleaned_data["corps"], request=request)
         except DomainError as error:
+            if error.field not in form.fields:
+                messages.error(request, error.message)  # the form is not shown to a person not kept
+                return redirect("recrutement:recrutement", pk=mer.pk)
             attach_error(form, error)
         else:
             messages.success(request, "Message envoyé : la personne est prévenue par courriel.")
