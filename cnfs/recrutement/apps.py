@@ -70,3 +70,8 @@ class RecrutementConfig(AppConfig):
         for role, role_cards in cards.items():
             existing = {card.url_name for card in SECTIONS[role]}
             SECTIONS[role].extend(card for card in role_cards if card.url_name not in existing)
+
+        from cnfs.core.navigation import PUBLIC_ITEMS, NavItem
+
+        if not any(item.url_name == "recrutement:inscription_candidat" for item in PUBLIC_ITEMS):
+            PUBLIC_ITEMS.append(NavItem("Devenir conseiller numérique", "recrutement:inscription_candidat"))
