@@ -275,3 +275,12 @@ def test_resend_confirmation_says_the_same_whatever_the_address(client, communes
     assert [m.to for m in mail.outbox] == [["aicha.benali@asso.example.fr"]]
     client.post(confirmation_link(mail.outbox[0]))
     assert User.objects.get(email="aicha.benali@asso.example.fr").is_active
+
+
+def test_an_account_waiting_for_its_second_factor_cannot_register_a_structure(client, communes):
+    agent = user_with_role(Role.PREFECTURE)
+    login(client, agent, verified=False)
+    with nothing_written(*SIGNUP_MODELS):
+        response = client.post(STRUCTURE_URL, structure_data())
+    assert response.status_code == 302 and response["Location"].startswith(reverse("core:otp_verify"))
+    assert client.get(STRUCTURE_URL)["Location"].startswith(reverse("core:otp_verify"))

@@ -1,13 +1,17 @@
 """Public sign-up pages: a host structure registers itself, a person applies to become an advisor, the e-mailed
 confirmation link. Logged-in structure managers register another structure without a new account."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from cnfs.core.errors import DomainError
+from cnfs.core.middleware import second_factor_state
 from cnfs.core.services import client_ip
 from cnfs.recrutement import permissions, services
 from cnfs.recrutement.forms import (
@@ -56,6 +60,9 @@ def structure(request):
     """Register a host structure: with an account (logged in) it is attached to it at once; otherwise the page also
     creates the account, which a link sent by e-mail activates."""
     logged_in = request.user.is_authenticated
+    if logged_in and second_factor_state(request.user) in ("verify", "enrol"):
+        # A public page skips the second-factor gate: an account that needs a code must type it before acting.
+        return redirect(f"{reverse('core:otp_verify')}?{urlencode({'next': request.path})}")
     form_class = StructureForm if logged_in else StructureSignupForm
     initial = {}
     if logged_in:
