@@ -413,3 +413,21 @@ def test_mon_espace_cards_for_hub_and_candidate(client, suivi):
     login(client, suivi["users"]["candidat"])
     html = client.get(reverse("core:mon_espace")).content.decode()
     assert "Structures qui recrutent près de chez moi" in html and "Mes messages" in html
+
+
+def test_hub_page_queries_do_not_grow_with_rows(client, suivi):
+    login(client, suivi["users"]["hub_loire"])
+    url = reverse("recrutement:hub_territoire")
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for n in range(6):
+        structure = StructureFactory(nom=f"Mairie {n}", postes_accordes=1)
+        DemandePostesFactory(structure=structure)
+        MiseEnRelationFactory(
+            structure=structure, statut=StatutMiseEnRelation.FINALISEE, date_recrutement=datetime.date(2030, 2, 1)
+        )
+    with CaptureQueriesContext(connection) as after:
+        html = client.get(url).content.decode()
+    assert "Mairie 5" in html
+    assert len(after) == len(before)
