@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes, force_str
@@ -61,7 +61,12 @@ def _account_create(*, email: str, password: str, first_name: str, last_name: st
     except ValidationError as error:
         refuse(" ".join(error.messages), field="password1")
     user.set_password(password)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # The same address signed up in a concurrent request that committed first.
+        refuse(ACCOUNT_EXISTS, field="email")
     return user
 
 
