@@ -81,7 +81,12 @@ def confirmation_url(user: User, request=None) -> str:
 def _send_confirmation(user: User, *, what: str, request) -> None:
     text = render_to_string(
         "recrutement/emails/inscription_confirmer.txt",
-        {"user": user, "what": what, "url": confirmation_url(user, request)},
+        {
+            "user": user,
+            "what": what,
+            "url": confirmation_url(user, request),
+            "minutes": max(settings.PASSWORD_RESET_TIMEOUT // 60, 1),
+        },
     ).strip()
     subject, _, body = text.partition("\n")
     email_send_later(subject=subject.strip(), body=body.strip() + "\n", to=[user.email])

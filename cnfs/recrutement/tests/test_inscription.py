@@ -37,7 +37,7 @@ def structure_data(**overrides):
     data = {
         "siret": make_siret(900),
         "type": "association",
-        "nom": "Association Numérique pour Tous",
+        "nom": "Association L'Atelier d'Aïcha",
         "adresse": "3 rue de la Paix",
         "commune_recherche": "Saint-Étienne",
         "contact_prenom": "Aïcha",
@@ -103,6 +103,7 @@ def test_structure_signs_up_confirms_and_logs_in(client, communes, django_captur
     assert client.login(username=user.email, password=STRONG) is False
     (message,) = mail.outbox
     assert message.to == [user.email] and "Confirmez votre adresse" in message.subject
+    assert "« Association L'Atelier d'Aïcha »" in message.body  # plain text: nothing HTML-escaped
     link = confirmation_link(message)
     page = client.get(link)
     assert page.status_code == 200 and "Confirmer et activer mon compte" in page.content.decode()
