@@ -84,9 +84,13 @@ def test_public_sign_up_pages(client, who, url_name):
     if who != "anonymous":
         login(client, user_with_role(who))
     response = client.get(reverse(f"recrutement:{url_name}"))
-    # People with an account edit their application in their space instead of signing up again.
-    expected = 302 if (url_name == "inscription_candidat" and who != "anonymous") else 200
+    # Candidates edit their application in their space; other accounts are told to apply with their own.
+    expected = 302 if (url_name == "inscription_candidat" and who == "candidat") else 200
     assert response.status_code == expected
+    if url_name == "inscription_candidat" and who in ("structure", "anct"):
+        assert "Une candidature a son propre compte" in response.content.decode()
+        with nothing_written(*SIGNUP_MODELS):
+            client.post(CANDIDAT_URL, candidat_data())
 
 
 def test_structure_signs_up_confirms_and_logs_in(client, communes, django_capture_on_commit_callbacks):

@@ -10,8 +10,10 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from cnfs.core.enums import Role
 from cnfs.core.errors import DomainError
 from cnfs.core.middleware import second_factor_state
+from cnfs.core.permissions import has_role
 from cnfs.core.services import client_ip
 from cnfs.recrutement import permissions, services
 from cnfs.recrutement.forms import (
@@ -105,10 +107,16 @@ def structure(request):
 def candidat(request):
     """« Devenir conseiller numérique »: the account and the application in one form; logged-in people edit their
     application in their space instead."""
+    breadcrumbs = [HOME, {"label": "Devenir conseiller numérique"}]
     if request.user.is_authenticated:
-        return redirect("recrutement:candidature_profil")
+        if has_role(request.user, Role.CANDIDAT):
+            return redirect("recrutement:candidature_profil")
+        # Another kind of account (a structure manager…): an application needs its own account.
+        return render(
+            request, "recrutement/inscription/candidat.html", {"logged_in": True, "breadcrumbs": breadcrumbs}
+        )
     form = CandidatSignupForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "breadcrumbs": [HOME, {"label": "Devenir conseiller numérique"}]}
+    context = {"form": form, "logged_in": False, "breadcrumbs": breadcrumbs}
     if request.method == "POST":
         if _throttled(request):
             return _refused(request, "recrutement/inscription/candidat.html", context)
