@@ -23,7 +23,7 @@ def _days(n: int) -> str:
 
 @pytest.fixture
 def second_page(chromium, live_server):
-    """Another person's browser (own cookies), failing the test on a JavaScript error like `browser_page`."""
+    """Another person's browser (own cookies), failing the test on a JavaScript error or a CSP violation."""
     contexts, problems = [], []
 
     def open_page():
@@ -32,6 +32,14 @@ def second_page(chromium, live_server):
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda error: problems.append(f"erreur JavaScript : {error}"))
+        page.on(
+            "console",
+            lambda message: (
+                problems.append(f"CSP : {message.text}")
+                if message.type == "error" and "Content Security Policy" in message.text
+                else None
+            ),
+        )
         return page
 
     yield open_page
