@@ -27,10 +27,15 @@ class RecrutementConfig(AppConfig):
             ],
             Role.HUB: [
                 SpaceCard(
+                    "Recrutement dans vos départements",
+                    "Les demandes, les structures d’accueil et les recrutements des départements de votre hub.",
+                    "recrutement:hub_territoire",
+                ),
+                SpaceCard(
                     "Demandes de postes du territoire",
-                    "Les demandes des structures de vos départements et l’avis des préfectures.",
+                    "Les demandes des structures de vos départements, l’avis des préfectures et la carte.",
                     "recrutement:prefecture_demandes",
-                )
+                ),
             ],
             Role.ANCT: [
                 SpaceCard(
@@ -49,7 +54,17 @@ class RecrutementConfig(AppConfig):
                     "Ma candidature",
                     "Votre profil, votre CV et les structures qui vous ont pré-sélectionné·e.",
                     "recrutement:candidature_profil",
-                )
+                ),
+                SpaceCard(
+                    "Structures qui recrutent près de chez moi",
+                    "Les structures qui ont encore des postes à pourvoir dans votre rayon de déplacement.",
+                    "recrutement:candidature_structures",
+                ),
+                SpaceCard(
+                    "Mes messages",
+                    "Les messages des structures qui vous ont pré-sélectionné·e.",
+                    "recrutement:candidature_messages",
+                ),
             ],
         }
         from cnfs.recrutement.cards import FILE_CARDS
@@ -57,3 +72,8 @@ class RecrutementConfig(AppConfig):
         for role, role_cards in [*cards.items(), *FILE_CARDS.items()]:
             existing = {card.url_name for card in SECTIONS[role]}
             SECTIONS[role].extend(card for card in role_cards if card.url_name not in existing)
+
+        from cnfs.core.navigation import PUBLIC_ITEMS, NavItem
+
+        if not any(item.url_name == "recrutement:inscription_candidat" for item in PUBLIC_ITEMS):
+            PUBLIC_ITEMS.append(NavItem("Devenir conseiller numérique", "recrutement:inscription_candidat"))

@@ -6,12 +6,31 @@ import datetime
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from cnfs.core.permissions import Scope, is_national
 from cnfs.recrutement import geo
-from cnfs.recrutement.enums import DEMANDE_EN_COURS, ETAPES_DISPONIBLES, STATUTS_POSTE_OCCUPE, StatutMiseEnRelation
-from cnfs.recrutement.models import AvisPrefet, Candidature, DemandePostes, MiseEnRelation, SessionComite, Structure
+from cnfs.recrutement.enums import (
+    DEMANDE_EN_COURS,
+    ETAPES_DISPONIBLES,
+    STATUTS_POSTE_OCCUPE,
+    StatutAvenant,
+    StatutContrat,
+    StatutMiseEnRelation,
+    StatutRupture,
+)
+from cnfs.recrutement.models import (
+    AvenantPostes,
+    AvisPrefet,
+    Candidature,
+    Contrat,
+    DemandePostes,
+    Message,
+    MiseEnRelation,
+    Rupture,
+    SessionComite,
+    Structure,
+)
 from cnfs.recrutement.permissions import managed_structure_ids, structures_visible_to
 
 # Above this radius (km) a bounding box no longer prunes anything useful.
@@ -181,3 +200,171 @@ def candidates_near(
         for cid, d in zip(page_ids, distances[page], strict=True)
     ]
     return MatchPage(total=int(inside.sum()), matches=matches)
+
+
+# --- Candidate space ------------------------------------------------------------------------------------------
+@dataclass
+class NearbyStructure:
+    structure: Structure
+    distance_km: float
+
+
+def structures_near(candidature: Candidature, *, limit: int = 50) -> tuple[int, list[NearbyStructure]]:
+    """Structures still recruiting (granted posts not all filled) within the candidate's own travel radius,
+    nearest first; never across the sea. Returns (how many in all, the nearest `limit`)."""
+    commune = candidature.commune
+    if commune.latitude is None or commune.longitude is None:
+        return 0, []
+    lat, lon = commune.latitude, commune.longitude
+    radius = float(candidature.distance_max)
+    queryset = Structure.objects.filter(postes_accordes__gt=F("postes_occupes")).filter(
+        _group_filter(geo.territory_group(commune.departement.code))
+    )
+    if radius <= _BBOX_MAX_KM:
+        dlat = radius / 111.0
+        dlon = radius / (111.0 * max(np.cos(np.radians(lat)), 0.01))
+        box = Q(latitude__range=(lat - dlat, lat + dlat), longitude__range=(lon - dlon, lon + dlon))
+        commune_box = Q(
+            latitude__isnull=True,
+            commune__latitude__range=(lat - dlat, lat + dlat),
+            commune__longitude__range=(lon - dlon, lon + dlon),
+        )
+        queryset = queryset.filter(box | commune_box)
+    rows = list(
+        queryset.values_list("id", "latitude", "longitude", "commune__latitude", "commune__longitude").order_by("id")
+    )
+    rows = [(r[0], r[1], r[2]) if r[1] is not None else (r[0], r[3], r[4]) for r in rows]
+    rows = [r for r in rows if r[1] is not None and r[2] is not None]
+    if not rows:
+        return 0, []
+    ids = np.array([r[0] for r in rows], dtype=np.int64)
+    distances = geo.haversine_km(lat, lon, [r[1] for r in rows], [r[2] for r in rows])
+    inside = distances <= radius
+    ids, distances = ids[inside], distances[inside]
+    order = np.lexsort((ids, np.round(distances, 3)))[:limit]
+    objects = Structure.objects.select_related("commune__departement").in_bulk([int(i) for i in ids[order]])
+    nearby = [NearbyStructure(objects[int(ids[i])], round(float(distances[i]), 1)) for i in order]
+    return int(inside.sum()), nearby
+
+
+def messages_of_candidature(candidature: Candidature) -> QuerySet[Message]:
+    return Message.objects.filter(mise_en_relation__candidature=candidature).select_related(
+        "mise_en_relation__structure__commune"
+    )
+
+
+def unread_messages_count(candidature: Candidature) -> int:
+    return Message.objects.filter(mise_en_relation__candidature=candidature, lu_le__isnull=True).count()
+
+
+# --- Prefecture page: coverage gain and map -------------------------------------------------------------------
+COVERAGE_THRESHOLD = 30
+
+
+@dataclass
+class CoverageContext:
+    """What each request of a page would add to coverage, and the territory's map, from one coverage state."""
+
+    gains: dict[int, int | None]
+    svg: object | None
+    detour_factor: float
+    speed_kmh: float
+    threshold: int = COVERAGE_THRESHOLD
+
+
+def coverage_for_demandes(
+    demandes: list[DemandePostes], departements: list[str] | None, *, first_rank: int = 1
+) -> CoverageContext:
+    """Population newly within 30 minutes of a place if each request's structure hosted one (an estimate), and an
+    SVG map of the territory (`departements`, or the nation when None) with the requests numbered in page order.
+
+    The coverage state is read once for the whole page (`coverage_state` is memoised per process); each gain is
+    then a k-d tree query, so the page costs the same whatever its number of rows.
+    """
+    from cnfs.lieux.maillage import selectors as maillage
+    from cnfs.lieux.maillage import svgmap
+
+    state = maillage.coverage_state(None)
+    demand = maillage.uncovered_demand(state, COVERAGE_THRESHOLD)
+    gains: dict[int, int | None] = {}
+    sites = []
+    for rank, demande in enumerate(demandes, start=first_rank):
+        point = demande.structure.point
+        gain = demand.gain_at(*point) if point is not None else None
+        gains[demande.pk] = gain
+        if point is not None:
+            sites.append(
+                {"rank": rank, "nom": demande.structure.nom, "gain": gain, "latitude": point[0], "longitude": point[1]}
+            )
+    communes = state.communes
+    if departements is None:
+        indices = np.arange(len(communes))
+    else:
+        indices = np.flatnonzero(np.isin(communes.departement, list(departements)))
+    svg = None
+    if len(indices):
+        lat, lon = communes.latitude[indices], communes.longitude[indices]
+        if departements is None or len(indices) > 5000:
+            svg = svgmap.grid_map(lat, lon, communes.population[indices], state.result.minutes[indices], sites=sites)
+        else:
+            svg = svgmap.commune_map(
+                lat, lon, state.result.band[indices], communes.nom[indices], communes.population[indices], sites=sites
+            )
+    return CoverageContext(
+        gains=gains, svg=svg, detour_factor=state.model.detour_factor, speed_kmh=state.model.speed_kmh
+    )
+
+
+# --- Hub view -------------------------------------------------------------------------------------------------
+def territory_departements(user) -> list[str] | None:
+    """The départements a territorial agent covers (None: the whole nation, for the national team)."""
+    if is_national(user):
+        return None
+    return sorted(Scope.for_user(user).departements)
+
+
+def structures_for_territory(user) -> QuerySet[Structure]:
+    """Structures of the départements `user` covers (hub, prefecture; everything for the national team)."""
+    queryset = Structure.objects.select_related("commune__departement").order_by(
+        "commune__departement__code", "nom", "id"
+    )
+    departements = territory_departements(user)
+    if departements is not None:
+        queryset = queryset.filter(commune__departement__code__in=departements)
+    return queryset
+
+
+def recrutements_for_territory(user) -> QuerySet[MiseEnRelation]:
+    """Recruitments (recorded, validated, ended) of the structures of the départements `user` covers."""
+    queryset = (
+        MiseEnRelation.objects.filter(statut__in=[*STATUTS_POSTE_OCCUPE, StatutMiseEnRelation.RUPTURE_VALIDEE])
+        .select_related("structure__commune__departement", "candidature__commune")
+        .order_by("structure__commune__departement__code", "-date_recrutement", "-id")
+    )
+    departements = territory_departements(user)
+    if departements is not None:
+        queryset = queryset.filter(structure__commune__departement__code__in=departements)
+    return queryset
+
+
+# --- Validations page (national team) -------------------------------------------------------------------------
+def renouvellements_to_validate() -> QuerySet[Contrat]:
+    return (
+        Contrat.objects.filter(statut=StatutContrat.INITIE)
+        .select_related("mise_en_relation__structure", "mise_en_relation__candidature", "renouvellement_de")
+        .order_by("created_at", "id")
+    )
+
+
+def avenants_to_decide() -> QuerySet[AvenantPostes]:
+    return (
+        AvenantPostes.objects.filter(statut=StatutAvenant.EN_ATTENTE)
+        .select_related("structure__commune__departement")
+        .order_by("created_at", "id")
+    )
+
+
+def ruptures_to_validate() -> QuerySet[Rupture]:
+    return Rupture.objects.filter(statut=StatutRupture.SIGNALEE).select_related(
+        "mise_en_relation__structure", "mise_en_relation__candidature"
+    )

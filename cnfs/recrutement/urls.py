@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cnfs.recrutement.views import candidat, comite, prefecture, structure
+from cnfs.recrutement.views import candidat, comite, contrats, demandes, hub, inscription, prefecture, structure
 
 app_name = "recrutement"
 
@@ -35,6 +35,28 @@ urlpatterns = [
     path("recrutement/comite/validations/ruptures/<int:pk>/", comite.valider_rupture, name="valider_rupture"),
     # Candidate space
     path("recrutement/candidature/", candidat.profil, name="candidature_profil"),
+    # --- Sign-up, request follow-up, contracts, messages, hub (recru-pages) ---
+    path("inscription/structure/", inscription.structure, name="inscription_structure"),
+    path("devenir-conseiller-numerique/", inscription.candidat, name="inscription_candidat"),
+    path("inscription/envoyee/", inscription.envoyee, name="inscription_envoyee"),
+    path("inscription/nouveau-lien/", inscription.renvoyer, name="inscription_renvoyer"),
+    path("inscription/confirmer/<uidb64>/<token>/", inscription.confirmer, name="inscription_confirmer"),
+    path("recrutement/demandes/<int:pk>/brouillon/", demandes.demande_edit, name="demande_edit"),
+    path("recrutement/demandes/<int:pk>/cloturer/", demandes.demande_close, name="demande_close"),
+    path("recrutement/structures/<int:pk>/avenant/", demandes.avenant, name="avenant"),
+    path("recrutement/recrutements/<int:pk>/", contrats.recrutement, name="recrutement"),
+    path("recrutement/recrutements/<int:pk>/renouvellement/", contrats.renouvellement, name="renouvellement"),
+    path("recrutement/recrutements/<int:pk>/message/", contrats.message, name="message"),
+    path("recrutement/ruptures/<int:pk>/justificatif/", contrats.justificatif, name="justificatif"),
+    path(
+        "recrutement/comite/validations/renouvellements/<int:pk>/",
+        comite.valider_renouvellement,
+        name="valider_renouvellement",
+    ),
+    path("recrutement/comite/validations/avenants/<int:pk>/", comite.decider_avenant, name="decider_avenant"),
+    path("recrutement/candidature/structures/", candidat.structures, name="candidature_structures"),
+    path("recrutement/candidature/messages/", candidat.boite, name="candidature_messages"),
+    path("recrutement/hub/", hub.territoire, name="hub_territoire"),
 ]
 
 # --- Files (imports, exports), global suggestion -----------------------------------------------------------------

@@ -6,6 +6,13 @@ Split by area: `structures` (structures, requests, amendments, opinions, committ
 
 from cnfs.recrutement.services._common import DoublonError
 from cnfs.recrutement.services.candidatures import candidature_create, candidature_update
+from cnfs.recrutement.services.inscriptions import (
+    account_confirm,
+    candidat_signup,
+    confirmation_resend,
+    structure_signup,
+)
+from cnfs.recrutement.services.messages import message_send, messages_mark_read
 from cnfs.recrutement.services.recrutements import (
     contrat_renewal_request,
     contrat_renewal_validate,
@@ -17,6 +24,7 @@ from cnfs.recrutement.services.recrutements import (
     recrutement_record,
     recrutement_validate,
     rupture_declare,
+    rupture_justificatif_set,
     rupture_validate,
 )
 from cnfs.recrutement.services.structures import (
@@ -27,6 +35,7 @@ from cnfs.recrutement.services.structures import (
     demande_close,
     demande_create,
     demande_submit,
+    demande_update,
     lock_structure,
     session_comite_create,
     structure_create,
@@ -34,6 +43,14 @@ from cnfs.recrutement.services.structures import (
 
 __all__ = [
     "DoublonError",
+    "account_confirm",
+    "candidat_signup",
+    "confirmation_resend",
+    "demande_update",
+    "message_send",
+    "messages_mark_read",
+    "rupture_justificatif_set",
+    "structure_signup",
     "avenant_decide",
     "avenant_request",
     "avis_prefet_give",

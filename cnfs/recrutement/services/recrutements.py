@@ -30,6 +30,7 @@ from cnfs.recrutement.enums import (
 )
 from cnfs.recrutement.models import Candidature, Contrat, MiseEnRelation, Rupture, Structure
 from cnfs.recrutement.services._common import forbid, refuse, snapshot, today_or
+from cnfs.recrutement.services.messages import preselection_notice
 from cnfs.recrutement.services.structures import lock_structure
 
 MER_FIELDS = ("statut", "date_recrutement")
@@ -99,6 +100,7 @@ def mise_en_relation_preselect(
     before = None if created else snapshot(mer, *MER_FIELDS)
     _transition(mer, S.PRESELECTIONNEE)
     mer.save(update_fields=["statut", "updated_at"])
+    preselection_notice(mer)
     _audit(actor, "mise_en_relation_preselect", mer, before, request)
     return mer
 
@@ -390,5 +392,38 @@ def rupture_validate(*, actor: User, rupture: Rupture, request=None) -> Rupture:
         recipients=notifications.structure_emails(structure),
         template="rupture_validee",
         context={"rupture": rupture, "structure": structure, "candidature": mer.candidature},
+    )
+    return rupture
+
+
+# Who may set which supporting-document status: structures say they sent it, the national team checks it.
+JUSTIFICATIFS_STRUCTURE = frozenset({StatutJustificatif.MANQUANT, StatutJustificatif.RECU})
+
+
+@transaction.atomic
+def rupture_justificatif_set(*, actor: User, rupture: Rupture, justificatif: str, request=None) -> Rupture:
+    """Update the supporting document of a departure: the structure marks it missing or sent while the departure
+    waits for validation; the national team may also mark it checked, before or after validating."""
+    if justificatif not in StatutJustificatif.values:
+        refuse("Choisissez l’état de la pièce justificative.", field="justificatif")
+    rupture = Rupture.objects.select_for_update().select_related("mise_en_relation__structure").get(pk=rupture.pk)
+    national = permissions.can_run_comite(actor)
+    if not national:
+        if not permissions.can_manage_structure(actor, rupture.mise_en_relation.structure):
+            forbid("Vous ne pouvez pas modifier cette rupture.")
+        if justificatif not in JUSTIFICATIFS_STRUCTURE:
+            refuse("Seule l’équipe nationale indique qu’une pièce justificative est vérifiée.", field="justificatif")
+        if rupture.statut != StatutRupture.SIGNALEE:
+            refuse("Cette rupture est déjà validée : sa pièce justificative ne change plus.")
+    before = {"justificatif": rupture.justificatif}
+    rupture.justificatif = justificatif
+    rupture.save(update_fields=["justificatif"])
+    audit_log(
+        actor=actor,
+        action="recrutement.rupture_justificatif_set",
+        target=rupture,
+        before=before,
+        after={"justificatif": justificatif},
+        request=request,
     )
     return rupture

@@ -219,6 +219,50 @@ def demande_submit(
     return demande
 
 
+@transaction.atomic
+def demande_update(
+    *,
+    actor: User,
+    demande: DemandePostes,
+    nombre_postes: int,
+    date_debut_souhaitee: datetime.date,
+    motivation: str,
+    coordinateur: bool = False,
+    engagement: bool = False,
+    deposer: bool = False,
+    today: datetime.date | None = None,
+    request=None,
+) -> DemandePostes:
+    """Change a draft (only a draft), and submit it at once when `deposer` is true."""
+    if not permissions.can_manage_structure(actor, demande.structure):
+        forbid("Vous ne pouvez pas modifier cette demande.")
+    demande = DemandePostes.objects.select_for_update().get(pk=demande.pk)
+    if demande.statut != StatutDemande.BROUILLON:
+        refuse(f"Cette demande est « {demande.get_statut_display().lower()} » : seul un brouillon se modifie.")
+    today = today_or(today)
+    _check_demande_fields(
+        nombre_postes=nombre_postes, date_debut_souhaitee=date_debut_souhaitee, motivation=motivation, today=today
+    )
+    before = snapshot(demande, *DEMANDE_FIELDS)
+    demande.nombre_postes = nombre_postes
+    demande.coordinateur = coordinateur
+    demande.date_debut_souhaitee = date_debut_souhaitee
+    demande.motivation = motivation.strip()
+    demande.save(update_fields=["nombre_postes", "coordinateur", "date_debut_souhaitee", "motivation", "updated_at"])
+    audit_log(
+        actor=actor,
+        action="recrutement.demande_update",
+        target=demande,
+        before=before,
+        after=snapshot(demande, *DEMANDE_FIELDS),
+        request=request,
+    )
+    if deposer:
+        demande_submit(actor=actor, demande=demande, engagement=engagement, today=today, request=request)
+        demande.refresh_from_db()
+    return demande
+
+
 CLOSING = {
     # target status: (who may, from which statuses)
     StatutDemande.ABANDONNEE: ("structure", DEMANDE_RETIRABLE),

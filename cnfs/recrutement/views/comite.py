@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from cnfs.core.errors import DomainError
 from cnfs.recrutement import permissions, selectors, services
-from cnfs.recrutement.forms import DecisionForm, SessionForm, attach_error
-from cnfs.recrutement.models import DemandePostes, MiseEnRelation, Rupture, SessionComite
+from cnfs.recrutement.forms import DecisionForm, JustificatifForm, SessionForm, attach_error
+from cnfs.recrutement.models import AvenantPostes, Contrat, DemandePostes, MiseEnRelation, Rupture, SessionComite
 from cnfs.recrutement.views._helpers import crumbs
 
 
@@ -106,9 +106,12 @@ def validations(request):
         "recrutement/comite/validations.html",
         {
             "recrutements": selectors.recrutements_to_validate(),
-            "ruptures": Rupture.objects.filter(statut="signalee").select_related(
-                "mise_en_relation__structure", "mise_en_relation__candidature"
-            ),
+            "ruptures": [
+                (r, JustificatifForm(initial={"justificatif": r.justificatif}, national=True, prefix=f"r{r.pk}"))
+                for r in selectors.ruptures_to_validate()
+            ],
+            "renouvellements": selectors.renouvellements_to_validate(),
+            "avenants": selectors.avenants_to_decide(),
             "breadcrumbs": crumbs(("Recrutements et ruptures à valider", None)),
         },
     )
@@ -137,4 +140,36 @@ def valider_rupture(request, pk):
         messages.error(request, error.message)
     else:
         messages.success(request, "Rupture validée : le poste est de nouveau disponible.")
+    return redirect("recrutement:validations")
+
+
+@require_POST
+@_national
+def valider_renouvellement(request, pk):
+    contrat = get_object_or_404(Contrat, pk=pk)
+    try:
+        services.contrat_renewal_validate(actor=request.user, contrat=contrat, request=request)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Renouvellement du contrat validé.")
+    return redirect("recrutement:validations")
+
+
+@require_POST
+@_national
+def decider_avenant(request, pk):
+    avenant = get_object_or_404(AvenantPostes.objects.select_related("structure"), pk=pk)
+    decision = request.POST.get("decision")
+    if decision not in ("accepter", "refuser"):
+        messages.error(request, "Choisissez d’accepter ou de refuser l’avenant.")
+        return redirect("recrutement:validations")
+    try:
+        services.avenant_decide(actor=request.user, avenant=avenant, accept=decision == "accepter", request=request)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, f"Avenant de {avenant.structure.nom} {'accepté' if decision == 'accepter' else 'refusé'}."
+        )
     return redirect("recrutement:validations")

@@ -18,11 +18,17 @@ from cnfs.recrutement.views._helpers import crumbs, paginate
 def demandes(request):
     en_cours = request.GET.get("toutes") != "1"
     page = paginate(request, selectors.demandes_for_territory(request.user, en_cours_only=en_cours))
+    rows = list(page.object_list)
+    coverage = selectors.coverage_for_demandes(
+        rows, selectors.territory_departements(request.user), first_rank=page.start_index()
+    )
     return render(
         request,
         "recrutement/prefecture/demandes.html",
         {
             "page": page,
+            "rows": [(page.start_index() + i, d, coverage.gains.get(d.pk)) for i, d in enumerate(rows)],
+            "coverage": coverage,
             "en_cours": en_cours,
             "can_give_avis": Role.PREFECTURE in request.user.role_set,
             "breadcrumbs": crumbs(("Demandes de postes du territoire", None)),

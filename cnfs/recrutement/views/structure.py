@@ -14,6 +14,10 @@ from cnfs.recrutement.models import Candidature, MiseEnRelation
 from cnfs.recrutement.views._helpers import crumbs, managed_structure_or_404, visible_structure_or_404
 
 MATCH_PAGE_SIZE = 20
+DEMANDE_DONE = {
+    True: "Votre demande de postes est déposée : la préfecture va l’examiner.",
+    False: "Votre brouillon est enregistré : vous pourrez le compléter puis le déposer.",
+}
 
 
 @role_required(Role.STRUCTURE)
@@ -39,6 +43,8 @@ def detail(request, pk):
             "can_manage": permissions.can_manage_structure(request.user, structure),
             "demandes": selectors.demandes_of_structure(structure),
             "recrutements": selectors.recrutements_of_structure(structure),
+            "avenants": structure.avenants.all(),
+            "is_national": permissions.can_run_comite(request.user),
             "breadcrumbs": crumbs((structure.nom, None)),
         },
     )
@@ -48,15 +54,16 @@ def detail(request, pk):
 def demande_create(request, pk):
     structure = managed_structure_or_404(request, pk)
     form = DemandeForm(request.POST or None)
+    deposer = request.POST.get("action") != "brouillon"
     if request.method == "POST" and form.is_valid():
         try:
             services.demande_create(
-                actor=request.user, structure=structure, deposer=True, request=request, **form.cleaned_data
+                actor=request.user, structure=structure, deposer=deposer, request=request, **form.cleaned_data
             )
         except DomainError as error:
             attach_error(form, error)
         else:
-            messages.success(request, "Votre demande de postes est déposée : la préfecture va l’examiner.")
+            messages.success(request, DEMANDE_DONE[deposer])
             return redirect(structure.get_absolute_url())
     return render(
         request,
