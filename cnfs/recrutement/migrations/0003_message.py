@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("recrutement", "0001_initial"),
+        ("recrutement", "0002_candidature_pix_scores"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
