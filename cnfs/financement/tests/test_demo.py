@@ -2,10 +2,14 @@
 
 import pytest
 
-from cnfs.demo import run_demo
+from cnfs.demo import SCALES, DemoContext, accounts, run_demo
+from cnfs.demo.context import no_progress
+from cnfs.financement import demo
+from cnfs.financement.demo import BASE_CONVENTIONS
 from cnfs.financement.models import Convention, DemandeMobilier, Enveloppe, ModeleMobilier, Versement
 from cnfs.financement.verification import verify
 from cnfs.lieux.tests.communes import load_communes
+from cnfs.recrutement.models import Structure
 from cnfs.recrutement.tests.factories import StructureFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +31,10 @@ def test_demo_conventions_and_grants_reconcile_and_rerun_changes_nothing():
     for _ in range(12):
         StructureFactory(postes_accordes=3)
     run_demo(scale="small", seed=7)
-    assert Convention.objects.count() == 12
+    # The recruitment step adds structures of its own; every structure with a quota gets one convention.
+    with_quota = Structure.objects.filter(postes_accordes__gt=0).count()
+    assert with_quota >= 12
+    assert Convention.objects.count() == min(with_quota, SCALES["small"].count(BASE_CONVENTIONS))
     assert Convention.objects.signees().exists() and Versement.objects.filter(statut="paye").exists()
     assert ModeleMobilier.objects.exclude(plans="").count() == 4
     assert DemandeMobilier.objects.filter(statut="versee").count() == 1
@@ -38,8 +45,12 @@ def test_demo_conventions_and_grants_reconcile_and_rerun_changes_nothing():
 
 
 def test_demo_without_structures_only_seeds_reference_data():
+    """The funding step alone, before any structure has a quota (the recruitment step would create some)."""
     load_communes(["42", "69"])
-    result = run_demo(scale="small", seed=7)
+    ctx = DemoContext(seed=7, scale=SCALES["small"], password=None, progress_fn=no_progress)
+    accounts.seed(ctx.for_step("comptes"))
+    step = ctx.for_step("financement")
+    demo.seed(step)
     assert not Convention.objects.exists()
-    assert any("pas de conventions de démonstration" in w for w in result.context.warnings)
+    assert any("pas de conventions de démonstration" in w for w in step.warnings)
     assert verify().ok
