@@ -1,0 +1,77 @@
+"""National overview: the recruitment → training → field funnel by territory, VAE decisions."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from cnfs.core.errors import DomainError
+from cnfs.formation import permissions, selectors, services
+from cnfs.formation.forms import TerritoireForm, VaeDecisionForm, attach_error
+from cnfs.formation.models import DemandeVAE
+from cnfs.formation.views._helpers import crumbs
+
+
+def _national(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not permissions.can_view_pilotage(request.user):
+            raise PermissionDenied("Cette page est réservée à l’équipe nationale.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_national
+def pilotage(request):
+    form = TerritoireForm(request.GET or None)
+    territoire = selectors.Territoire()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        territoire = selectors.Territoire(
+            region=data["region"].code if data["region"] else None,
+            departement=data["departement"].code if data["departement"] else None,
+            hub=data["hub"].pk if data["hub"] else None,
+        )
+    return render(
+        request,
+        "formation/pilotage/index.html",
+        {
+            "form": form,
+            "territoire_label": territoire.label(),
+            "funnel": selectors.funnel(territoire),
+            "rows": selectors.funnel_by_departement(territoire),
+            "vae": selectors.vae_to_decide(),
+            "breadcrumbs": crumbs(("Formation et entrée en poste", None)),
+        },
+    )
+
+
+@_national
+@require_http_methods(["GET", "POST"])
+def vae_decision(request, pk):
+    demande = get_object_or_404(DemandeVAE.objects.select_related("candidature"), pk=pk)
+    form = VaeDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.vae_decide(actor=request.user, demande=demande, request=request, **form.cleaned_data)
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            messages.success(request, "Décision de VAE enregistrée.")
+            return redirect("formation:pilotage")
+    return render(
+        request,
+        "formation/pilotage/vae.html",
+        {
+            "demande": demande,
+            "form": form,
+            "breadcrumbs": crumbs(
+                ("Formation et entrée en poste", reverse("formation:pilotage")),
+                (f"VAE de {demande.candidature}", None),
+            ),
+        },
+    )
