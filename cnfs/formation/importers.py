@@ -242,9 +242,14 @@ def parse_hours(value: str, label: str, errors: list[str]) -> Decimal | None:
 
 
 def _choice(value: str, choices) -> str | None:
-    folded = _fold(value)
+    """A choice by its code or its French label, whatever the accents, case or inclusive ending."""
+
+    def plain(text: str) -> str:
+        return _fold(text).replace("·e", "").replace("·", "")
+
+    folded = plain(value)
     for v, label in choices:
-        if folded in (v, _fold(label).replace("·e", "").replace("·", "")):
+        if folded in (v, plain(label)):
             return v
     return None
 
