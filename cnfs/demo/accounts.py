@@ -5,6 +5,7 @@ The prefecture agent of the Rhône (69) is the "wrong territory" user: demos and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
@@ -25,6 +26,16 @@ ORGANISATIONS = {
     "formation": "demo-formation-1",
     "aidants": "demo-aidants-42-1",
 }
+# Once an app's model backs an organisation scope, its demo module registers how to find the demo organisation
+# (key of ORGANISATIONS → its object_id, or None before the app's own step has created it).
+ORGANISATION_LOOKUPS: dict[str, Callable[[], str | None]] = {}
+
+
+def organisation_ids() -> dict[str, str]:
+    ids = dict(ORGANISATIONS)
+    for key, lookup in ORGANISATION_LOOKUPS.items():
+        ids[key] = lookup() or ids[key]
+    return ids
 
 
 @dataclass(frozen=True)
@@ -156,7 +167,8 @@ def seed(ctx: DemoContext) -> None:
     if len(departements) < 2:
         raise DemoError(TERRITORIES_MISSING)
     hub = _hub_for(departements[DEPARTEMENT], ctx)
-    ctx.organisations.update(ORGANISATIONS)
+    organisations = organisation_ids()
+    ctx.organisations.update(organisations)
     ctx.shared["departement"] = departements[DEPARTEMENT]
     ctx.shared["departement_hors_territoire"] = departements[OTHER_DEPARTEMENT]
     ctx.shared["hub"] = hub
@@ -170,7 +182,7 @@ def seed(ctx: DemoContext) -> None:
                 continue
             target = {"hub": hub}
         elif spec.organisation:
-            target = {"object_id": ORGANISATIONS[spec.organisation]}
+            target = {"object_id": organisations[spec.organisation]}
         else:
             target = {}
         user = _save_user(spec, ctx)

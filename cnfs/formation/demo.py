@@ -16,7 +16,7 @@ from django.utils import timezone
 from cnfs.core.enums import Role
 from cnfs.core.models import RoleAssignment
 from cnfs.core.services import role_assignment_save
-from cnfs.demo import DemoContext
+from cnfs.demo import DemoContext, accounts
 from cnfs.demo.accounts import EMAIL_DOMAIN
 from cnfs.formation.enums import ResultatFormation
 from cnfs.formation.models import Inscription, ModuleFormation, OrganismeFormation, SessionFormation
@@ -42,6 +42,16 @@ def _luhn(prefix: str) -> str:
 def _siret(prefix: str) -> str:
     """A valid SIRET from 8 digits: SIREN key, establishment 0001, SIRET key."""
     return _luhn(_luhn(prefix) + "0001")
+
+
+def demo_organisme_id() -> str | None:
+    """The object_id of the demo `formation` account's scope: the first demo organisation, once it exists."""
+    pk = OrganismeFormation.objects.filter(siret=_siret(ORGANISMES[0][1])).values_list("pk", flat=True).first()
+    return str(pk) if pk else None
+
+
+# The accounts step then gives the demo `formation` account this organisation directly on a rerun.
+accounts.ORGANISATION_LOOKUPS["formation"] = demo_organisme_id
 
 
 def _organismes(ctx: DemoContext) -> list[OrganismeFormation]:
