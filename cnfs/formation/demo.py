@@ -27,8 +27,8 @@ from cnfs.recrutement.validators import luhn_valid
 from cnfs.territoires.models import Commune
 
 ORGANISMES = [
-    ("Campus de la médiation numérique — Loire", "3300000000"),
-    ("Institut numérique du Rhône", "3300000001"),
+    ("Campus de la médiation numérique — Loire", "33000000"),
+    ("Institut numérique du Rhône", "33000001"),
 ]
 BASE_COHORT = 12
 # (contract starts in N days, training starts in N days or None): the gate decides the stage from these.

@@ -29,6 +29,8 @@ def test_demo_cohort_covers_every_stage_and_is_idempotent():
     CommuneFactory()  # Saint-Étienne
     result = run_demo(scale="small", seed=3)
     organisme = OrganismeFormation.objects.get(pk=int(result.context.organisations["formation"]))
+    for demo_organisme in OrganismeFormation.objects.all():
+        demo_organisme.full_clean()  # valid SIRET, lengths: what SQLite alone would not enforce
     account = result.context.accounts["formation"]
     assert RoleAssignment.objects.get(user=account, role=Role.FORMATION).object_id == str(organisme.pk)
     first = snapshot()
