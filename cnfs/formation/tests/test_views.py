@@ -19,7 +19,7 @@ from cnfs.formation.tests.factories import (
 )
 from cnfs.recrutement.enums import EtapeConseiller
 from cnfs.recrutement.tests.conftest import nothing_written
-from cnfs.recrutement.tests.factories import TODAY, national_agent
+from cnfs.recrutement.tests.factories import TODAY, CandidatureFactory, national_agent
 
 pytestmark = pytest.mark.django_db
 PAST = datetime.date(2020, 1, 6)
@@ -189,6 +189,18 @@ def test_enrol_unknown_address_is_refused(client, world):
     assert "Aucun conseiller recruté n’a cette adresse" in response.content.decode()
 
 
+def test_enrol_a_mere_candidate_gives_the_same_answer_as_an_unknown_address(client, world):
+    login(client, world["users"]["formation"])
+    candidat = CandidatureFactory(nom="Secret")
+    response = client.post(
+        reverse("formation:inscrire", args=[world["organisme"].pk]),
+        {"email": candidat.email, "cible": "parcours", "date_debut": "2030-03-01"},
+    )
+    page = response.content.decode()
+    assert "Aucun conseiller recruté n’a cette adresse" in page
+    assert "Secret" not in page
+
+
 def test_anonymous_posts_are_sent_to_login(client, world):
     response = client.post(reverse("formation:import", args=[world["organisme"].pk]), {})
     assert response.status_code == 302
@@ -248,3 +260,41 @@ def test_date_today_is_used_for_attendance(client, world):
     assert response.status_code == 302
     inscription.refresh_from_db()
     assert inscription.heures_realisees == 7
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_exports_carry_the_rows_of_the_page_and_are_refused_to_others(client, world, fmt):
+    import io
+
+    from openpyxl import load_workbook
+
+    login(client, world["users"]["formation"])
+    response = client.get(reverse("formation:organisme_export", args=[world["organisme"].pk, fmt]))
+    assert response.status_code == 200
+    if fmt == "csv":
+        lines = response.content.decode("utf-8-sig").splitlines()
+        assert lines[0].startswith("Adresse électronique;Prénom;Nom;Étape;Module")
+        assert len(lines) == 2 and world["advisor"].email in lines[1] and "06/01/2020" in lines[1]
+    else:
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        assert [row[0] for row in sheet.iter_rows(values_only=True)] == [
+            "Adresse électronique",
+            world["advisor"].email,
+        ]
+    login(client, world["users"]["formation_autre"])
+    assert client.get(reverse("formation:organisme_export", args=[world["organisme"].pk, fmt])).status_code == 404
+    assert client.get(reverse("formation:pilotage_export", args=[fmt])).status_code == 403
+    login(client, world["users"]["anct"])
+    response = client.get(reverse("formation:pilotage_export", args=[fmt]), {"departement": "42"})
+    assert response.status_code == 200
+    if fmt == "csv":
+        assert (
+            response.content.decode("utf-8-sig").splitlines()[1] == "42;Loire;2;0;0;2"
+        )  # nothing has run the gate: both still recruited
+
+
+def test_formula_cells_are_neutralised():
+    from cnfs.formation.exports import _safe
+
+    assert _safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert _safe("ana@exemple.fr") == "ana@exemple.fr"

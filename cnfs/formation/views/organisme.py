@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 from cnfs.core.enums import Role
 from cnfs.core.errors import DomainError
 from cnfs.core.permissions import is_national, role_required
-from cnfs.formation import permissions, selectors, services
+from cnfs.formation import exports, permissions, selectors, services
 from cnfs.formation.forms import (
     PARCOURS,
     ImportForm,
@@ -27,6 +27,7 @@ from cnfs.formation.views._helpers import (
     organisme_crumbs,
 )
 from cnfs.recrutement.models import Candidature
+from cnfs.recrutement.services.etapes import ETAPES_DU_PARCOURS
 
 
 @role_required(Role.FORMATION)
@@ -70,6 +71,13 @@ def detail(request, pk):
     )
 
 
+@role_required(Role.FORMATION)
+def detail_export(request, pk, fmt):
+    organisme = managed_organisme_or_404(request, pk)
+    rows = exports.record_rows(selectors.organisme_inscriptions(organisme))
+    return exports.response(exports.RECORD_HEADERS, rows, filename=f"stagiaires-{organisme.pk}", fmt=fmt)
+
+
 def _form_page(request, organisme, form, title, submit, *, multipart=False, extra=None):
     return render(
         request,
@@ -109,7 +117,10 @@ def inscrire(request, pk):
     form = InscriptionForm(request.POST or None, organisme=organisme)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        candidature = Candidature.objects.filter(email=data["email"].strip().lower()).first()
+        # Only recruited advisors are found: an organisation learns nothing about other applications.
+        candidature = Candidature.objects.filter(
+            email=data["email"].strip().lower(), etape__in=ETAPES_DU_PARCOURS
+        ).first()
         try:
             if candidature is None:
                 raise DomainError("Aucun conseiller recruté n’a cette adresse électronique.", field="email")

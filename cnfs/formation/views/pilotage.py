@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from cnfs.core.errors import DomainError
-from cnfs.formation import permissions, selectors, services
+from cnfs.formation import exports, permissions, selectors, services
 from cnfs.formation.forms import TerritoireForm, VaeDecisionForm, attach_error
 from cnfs.formation.models import DemandeVAE
 from cnfs.formation.views._helpers import crumbs
@@ -25,29 +25,56 @@ def _national(view):
     return wrapper
 
 
-@_national
-def pilotage(request):
+def _territoire(request) -> tuple[TerritoireForm, selectors.Territoire]:
     form = TerritoireForm(request.GET or None)
-    territoire = selectors.Territoire()
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        territoire = selectors.Territoire(
+        return form, selectors.Territoire(
             region=data["region"].code if data["region"] else None,
             departement=data["departement"].code if data["departement"] else None,
             hub=data["hub"].pk if data["hub"] else None,
         )
+    return form, selectors.Territoire()
+
+
+@_national
+def pilotage(request):
+    form, territoire = _territoire(request)
+    funnel = selectors.funnel(territoire)
     return render(
         request,
         "formation/pilotage/index.html",
         {
             "form": form,
             "territoire_label": territoire.label(),
-            "funnel": selectors.funnel(territoire),
+            "funnel": funnel,
+            "bars": _bars(funnel),
+            "query": request.GET.urlencode(),
             "rows": selectors.funnel_by_departement(territoire),
             "vae": selectors.vae_to_decide(),
             "breadcrumbs": crumbs(("Formation et entrée en poste", None)),
         },
     )
+
+
+def _bars(funnel: selectors.Funnel) -> list[dict]:
+    """The funnel as bar widths (percent of the recruited), for the chart above its data table."""
+    total = funnel.recrutes or 1
+    return [
+        {"label": label, "value": value, "percent": round(value * 100 / total)}
+        for label, value in (
+            ("Recrutés", funnel.recrutes),
+            ("En formation", funnel.en_formation),
+            ("En poste", funnel.en_poste),
+        )
+    ]
+
+
+@_national
+def pilotage_export(request, fmt):
+    _, territoire = _territoire(request)
+    rows = exports.funnel_rows(selectors.funnel_by_departement(territoire))
+    return exports.response(exports.FUNNEL_HEADERS, rows, filename="entonnoir-formation", fmt=fmt)
 
 
 @_national
