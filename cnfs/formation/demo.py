@@ -18,6 +18,7 @@ from cnfs.core.models import RoleAssignment
 from cnfs.core.services import role_assignment_save
 from cnfs.demo import DemoContext, accounts
 from cnfs.demo.accounts import EMAIL_DOMAIN
+from cnfs.formation.catalogue import ensure_catalogue
 from cnfs.formation.enums import ResultatFormation
 from cnfs.formation.models import Inscription, ModuleFormation, OrganismeFormation, SessionFormation
 from cnfs.formation.services import conseillers_update_readiness, modules_parcours_initial
@@ -139,6 +140,7 @@ def _enrol(candidature: Candidature, organisme, modules: list[ModuleFormation], 
 
 def seed(ctx: DemoContext) -> None:
     today = timezone.localdate()
+    ensure_catalogue()
     organismes = _organismes(ctx)
     socle = ModuleFormation.objects.get(code="fi-socle")
     for organisme in organismes:

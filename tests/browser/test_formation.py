@@ -58,3 +58,19 @@ def test_organisme_records_a_result_and_the_advisor_sees_it(browser_page, axe_ch
     expect(row).to_contain_text("Campus de la médiation numérique")
     expect(row).to_contain_text(re.compile(r"70[,.]0 / 70[,.]0 h"))
     axe_check(browser_page)
+
+
+def test_national_team_reads_the_funnel(browser_page, login_as, axe_check):
+    from cnfs.core.enums import Role
+    from cnfs.formation.tests.factories import InscriptionFactory, recruited_advisor
+    from cnfs.recrutement.enums import EtapeConseiller
+
+    for etape in (EtapeConseiller.RECRUTE, EtapeConseiller.EN_FORMATION, EtapeConseiller.EN_POSTE):
+        InscriptionFactory(candidature=recruited_advisor(etape=etape))
+    login_as(Role.ANCT)
+    browser_page.get_by_role("link", name="Formation et entrée en poste").click()
+    expect(browser_page.get_by_role("heading", level=1, name="Formation et entrée en poste")).to_be_visible()
+    table = browser_page.get_by_role("table", name="Données de l’entonnoir")
+    expect(table.get_by_role("row", name=re.compile("En poste"))).to_contain_text("1")
+    expect(table.get_by_role("row", name=re.compile("Recrutés"))).to_contain_text("3")
+    axe_check(browser_page)

@@ -6,6 +6,7 @@ import factory
 
 from cnfs.core.enums import Role, ScopeType
 from cnfs.core.tests.factories import RoleAssignmentFactory
+from cnfs.formation.catalogue import ensure_catalogue
 from cnfs.formation.models import Inscription, ModuleFormation, OrganismeFormation, SessionFormation
 from cnfs.recrutement.enums import EtapeConseiller, StatutMiseEnRelation
 from cnfs.recrutement.tests.factories import (
@@ -30,7 +31,7 @@ class SessionFormationFactory(factory.django.DjangoModelFactory):
         model = SessionFormation
 
     organisme = factory.SubFactory(OrganismeFormationFactory)
-    module = factory.LazyFunction(lambda: ModuleFormation.objects.get(code="fi-socle"))
+    module = factory.LazyFunction(lambda: module("fi-socle"))
     date_debut = TODAY
     date_fin = TODAY + datetime.timedelta(days=28)
     lieu = "Saint-Étienne"
@@ -42,13 +43,15 @@ class InscriptionFactory(factory.django.DjangoModelFactory):
         model = Inscription
 
     candidature = factory.SubFactory(CandidatureFactory, etape=EtapeConseiller.RECRUTE)
-    module = factory.LazyFunction(lambda: ModuleFormation.objects.get(code="fi-socle"))
+    module = factory.LazyFunction(lambda: module("fi-socle"))
     organisme = factory.SubFactory(OrganismeFormationFactory)
     heures_prevues = factory.LazyAttribute(lambda o: o.module.duree_heures)
     date_debut = TODAY
 
 
 def module(code: str) -> ModuleFormation:
+    """A module of the seeded catalogue (recreated first if a transactional test flushed the database)."""
+    ensure_catalogue()
     return ModuleFormation.objects.get(code=code)
 
 
