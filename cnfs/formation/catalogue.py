@@ -1,8 +1,8 @@
 """The module catalogue the platform starts with: the initial pathway by Pix level, and continuing training.
 
 Level 3 → SOCLE (70 h); level 2 → SOCLE + USAGES (210 h); level 1 or no positioning → all three (420 h): each
-initial module is required up to its `palier_max`. Migration 0002 seeds these rows; the national team edits them in
-the back-office afterwards. `ensure_catalogue` recreates missing rows (tests whose database was flushed).
+initial module is required up to its `palier_max`. The initial migration seeds these rows; the national team
+edits them in the back-office afterwards. `ensure_catalogue` recreates missing rows (tests whose database was flushed).
 """
 
 from __future__ import annotations

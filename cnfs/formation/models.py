@@ -3,8 +3,8 @@ attendance, certification blocks and VAE requests.
 
 The initial pathway is data: each initial `ModuleFormation` carries `palier_max`, the highest Pix level that still
 needs it. A candidate at level 3 follows the modules with `palier_max >= 3` (70 h), level 2 those with
-`palier_max >= 2` (210 h), level 1 all of them (420 h). The catalogue is seeded by migration 0002 and edited by the
-national team in the back-office.
+`palier_max >= 2` (210 h), level 1 all of them (420 h). The catalogue (`catalogue.py`) is seeded by the initial
+migration and edited by the national team in the back-office.
 """
 
 from django.conf import settings

@@ -39,7 +39,7 @@ from cnfs.formation.models import (
 from cnfs.recrutement.enums import EtapeConseiller, StatutContrat, StatutMiseEnRelation
 from cnfs.recrutement.models import Candidature, Contrat
 from cnfs.recrutement.services._common import forbid, refuse, snapshot, today_or
-from cnfs.recrutement.services.etapes import ETAPES_DU_PARCOURS, candidature_set_etape
+from cnfs.recrutement.services.etapes import ETAPES_DU_PARCOURS, candidature_set_etape, candidatures_set_etape
 
 E = EtapeConseiller
 INSCRIPTION_FIELDS = ("heures_prevues", "heures_realisees", "date_debut", "date_fin", "resultat")
@@ -138,7 +138,8 @@ def conseillers_update_readiness(
 ) -> dict[str, int]:
     """Recompute the gate for every recruited advisor (or the given ones): {stage: number moved into it}.
 
-    Reads the facts in a few queries for everyone, then writes only the advisors whose stage changes.
+    Reads the facts in a few queries for everyone, then moves the advisors whose stage changes in one bulk,
+    audited write (`candidatures_set_etape`).
     """
     today = today_or(today)
     queryset = Candidature.objects.filter(etape__in=ETAPES_DU_PARCOURS)
@@ -152,14 +153,15 @@ def conseillers_update_readiness(
         chunk = ids[i : i + 500]
         started |= training_started_ids(chunk, today)
         begun |= contract_begun_ids(chunk, today)
+    changes = {}
     for pk, etape in current.items():
         target = readiness_etape(training_started=pk in started, contract_begun=pk in begun)
         if target != etape:
-            with transaction.atomic():
-                if candidature_set_etape(
-                    actor=actor, candidature=Candidature(pk=pk, etape=etape), etape=target, motif=_motif(target)
-                ):
-                    moved[target] += 1
+            changes[pk] = (etape, target)
+    if changes:
+        done = candidatures_set_etape(actor=actor, changes=changes, motifs={e: _motif(e) for e in moved})
+        for etape, count in done.items():
+            moved[etape] += count
     return moved
 
 

@@ -7,6 +7,13 @@ from django.db import migrations, models
 import cnfs.recrutement.validators
 
 
+def seed_catalogue(apps, schema_editor):
+    """Seed the module catalogue (see `cnfs.formation.catalogue`): only what is missing is created."""
+    from cnfs.formation.catalogue import ensure_catalogue
+
+    ensure_catalogue(apps.get_model("formation", "ModuleFormation"))
+
+
 class Migration(migrations.Migration):
     initial = True
 
@@ -537,4 +544,5 @@ class Migration(migrations.Migration):
                 violation_error_message="Une formation terminée porte sa date de fin.",
             ),
         ),
+        migrations.RunPython(seed_catalogue, migrations.RunPython.noop),
     ]

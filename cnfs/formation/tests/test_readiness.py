@@ -142,3 +142,24 @@ def test_initial_pathway_by_pix_level(palier, hours):
     modules = services.modules_parcours_initial(palier)
     assert sum(m.duree_heures for m in modules) == hours
     assert modules[0].code == "fi-socle"
+
+
+def test_bulk_stage_write_is_conditional_and_audited():
+    from cnfs.recrutement.services.etapes import candidatures_set_etape
+
+    a, b = recruited_advisor(), recruited_advisor()
+    Candidature.objects.filter(pk=b.pk).update(etape=E.EN_POSTE)  # changed meanwhile: its change is skipped
+    moved = candidatures_set_etape(
+        actor=None, changes={a.pk: (E.RECRUTE, E.EN_FORMATION), b.pk: (E.RECRUTE, E.EN_FORMATION)}
+    )
+    assert moved == {E.EN_FORMATION: 1}
+    assert dict(Candidature.objects.filter(pk__in=[a.pk, b.pk]).values_list("pk", "etape")) == {
+        a.pk: E.EN_FORMATION,
+        b.pk: E.EN_POSTE,
+    }
+    events = AuditEvent.objects.filter(action="recrutement.candidature_set_etape")
+    assert [(e.target_id, e.before, e.after["etape"]) for e in events] == [
+        (str(a.pk), {"etape": E.RECRUTE}, E.EN_FORMATION)
+    ]
+    with pytest.raises(DomainError, match="ne peut pas être fait ici"):
+        candidatures_set_etape(actor=None, changes={a.pk: (E.EN_FORMATION, E.PARTI)})
