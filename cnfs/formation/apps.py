@@ -25,6 +25,20 @@ class FormationConfig(AppConfig):
                     "formation:pilotage",
                 )
             ],
+            Role.PREFECTURE: [
+                SpaceCard(
+                    "Formation et entrée en poste",
+                    "Recrutés, en formation, en poste : l’entonnoir des conseillers de votre département.",
+                    "formation:pilotage",
+                )
+            ],
+            Role.HUB: [
+                SpaceCard(
+                    "Formation et entrée en poste",
+                    "Recrutés, en formation, en poste : l’entonnoir des conseillers de vos départements.",
+                    "formation:pilotage",
+                )
+            ],
             Role.CONSEILLER: [
                 SpaceCard(
                     "Ma formation",

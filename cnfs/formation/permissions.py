@@ -11,6 +11,8 @@ from django.db.models import QuerySet
 from cnfs.core.enums import Role
 from cnfs.core.permissions import Scope, is_national
 
+TERRITORIAL_ROLES = frozenset({Role.PREFECTURE, Role.HUB})
+
 
 def organisme_ids(user) -> set[int]:
     """Primary keys of the training organisations `user` works for through a `formation` role."""
@@ -27,6 +29,20 @@ def can_manage_organisme(user, organisme) -> bool:
 def can_view_pilotage(user) -> bool:
     """The national overview of training (funnel by territory, organisations) belongs to the national team."""
     return user.is_authenticated and is_national(user)
+
+
+def can_view_funnel(user) -> bool:
+    """The funnel by territory: the national team everywhere, prefecture and hub agents on their départements."""
+    if not user.is_authenticated:
+        return False
+    return is_national(user) or bool(Scope.for_user(user).roles & TERRITORIAL_ROLES)
+
+
+def funnel_departements(user) -> tuple[str, ...] | None:
+    """None for the national team (any territory); otherwise the départements a territorial agent covers."""
+    if is_national(user):
+        return None
+    return tuple(sorted(Scope.for_user(user).departements))
 
 
 def can_decide_vae(user) -> bool:

@@ -25,12 +25,15 @@ class Territoire:
     region: str | None = None  # INSEE code
     departement: str | None = None  # INSEE code
     hub: int | None = None  # pk
+    departements: tuple[str, ...] | None = None  # a set of départements (the scope of a territorial agent)
 
     @property
     def national(self) -> bool:
-        return not (self.region or self.departement or self.hub)
+        return not (self.region or self.departement or self.hub) and self.departements is None
 
     def label(self) -> str:
+        if self.departements is not None:
+            return f"Vos départements : {', '.join(sorted(self.departements)) or 'aucun'}"
         if self.departement:
             found = Departement.objects.filter(code=self.departement).first()
             return f"Département : {found or self.departement}"
@@ -74,6 +77,8 @@ def _hosted_in(territoire: Territoire) -> Q:
         condition &= Q(**{f"{DEP}__region__code": territoire.region})
     if territoire.hub:
         condition &= Q(**{f"{DEP}__hubs": territoire.hub})
+    if territoire.departements is not None:
+        condition &= Q(**{f"{DEP}__code__in": list(territoire.departements)})
     return condition
 
 

@@ -85,7 +85,7 @@ PAGES = {
     "import": (lambda w: {"pk": w["organisme"].pk}, {"anct": 200, "formation": 200, "formation_autre": 404}),
     "resultat": (lambda w: {"pk": w["inscription"].pk}, {"anct": 200, "formation": 200, "formation_autre": 404}),
     "stagiaire": (lambda w: {"pk": w["advisor"].pk}, {"anct": 200, "formation": 200, "formation_autre": 404}),
-    "pilotage": (lambda w: {}, {"anct": 200}),
+    "pilotage": (lambda w: {}, {"anct": 200, "prefecture": 200, "hub": 200}),
     "vae_decision": (lambda w: {"pk": w["vae"].pk}, {"anct": 200}),
     # The national team passes every role check; it has no training record of its own, the page says so.
     "mon_parcours": (lambda w: {}, {"conseiller": 200, "conseiller_autre": 200, "candidat": 200, "anct": 200}),
@@ -284,6 +284,8 @@ def test_exports_carry_the_rows_of_the_page_and_are_refused_to_others(client, wo
     login(client, world["users"]["formation_autre"])
     assert client.get(reverse("formation:organisme_export", args=[world["organisme"].pk, fmt])).status_code == 404
     assert client.get(reverse("formation:pilotage_export", args=[fmt])).status_code == 403
+    login(client, world["users"]["conseiller"])
+    assert client.get(reverse("formation:pilotage_export", args=[fmt])).status_code == 403
     login(client, world["users"]["anct"])
     response = client.get(reverse("formation:pilotage_export", args=[fmt]), {"departement": "42"})
     assert response.status_code == 200
@@ -298,3 +300,21 @@ def test_formula_cells_are_neutralised():
 
     assert _safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert _safe("ana@exemple.fr") == "ana@exemple.fr"
+
+
+def test_territorial_agents_see_the_funnel_of_their_departements_only(client, world):
+    from cnfs.recrutement.tests.factories import StructureFactory, commune_lyon, prefecture_agent
+
+    lyon = StructureFactory(commune=commune_lyon())
+    recruited_advisor(structure=lyon)
+    rhone = prefecture_agent(lyon.commune.departement)
+    login(client, rhone)
+    response = client.get(reverse("formation:pilotage"), {"departement": "42"})  # the filter is not theirs to set
+    assert response.context["funnel"].recrutes == 1
+    assert response.context["territoire_label"] == "Vos départements : 69"
+    assert "Demandes de VAE" not in response.content.decode()
+    assert client.get(reverse("formation:pilotage_export", args=["csv"])).content.decode("utf-8-sig").splitlines()[
+        1:
+    ] == ["69;Rhône;1;0;0;1"]
+    login(client, world["users"]["anct"])
+    assert client.get(reverse("formation:pilotage")).context["funnel"].recrutes == 3

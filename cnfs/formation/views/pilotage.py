@@ -25,7 +25,21 @@ def _national(view):
     return wrapper
 
 
-def _territoire(request) -> tuple[TerritoireForm, selectors.Territoire]:
+def _funnel_viewer(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not permissions.can_view_funnel(request.user):
+            raise PermissionDenied("Cette page est réservée à l’équipe nationale, aux préfectures et aux hubs.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _territoire(request) -> tuple[TerritoireForm | None, selectors.Territoire]:
+    """The national team picks any territory; a prefecture or hub agent always sees their own départements."""
+    departements = permissions.funnel_departements(request.user)
+    if departements is not None:
+        return None, selectors.Territoire(departements=departements)
     form = TerritoireForm(request.GET or None)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -37,7 +51,7 @@ def _territoire(request) -> tuple[TerritoireForm, selectors.Territoire]:
     return form, selectors.Territoire()
 
 
-@_national
+@_funnel_viewer
 def pilotage(request):
     form, territoire = _territoire(request)
     funnel = selectors.funnel(territoire)
@@ -51,7 +65,8 @@ def pilotage(request):
             "bars": _bars(funnel),
             "query": request.GET.urlencode(),
             "rows": selectors.funnel_by_departement(territoire),
-            "vae": selectors.vae_to_decide(),
+            "national": permissions.can_decide_vae(request.user),
+            "vae": selectors.vae_to_decide() if permissions.can_decide_vae(request.user) else [],
             "breadcrumbs": crumbs(("Formation et entrée en poste", None)),
         },
     )
@@ -70,7 +85,7 @@ def _bars(funnel: selectors.Funnel) -> list[dict]:
     ]
 
 
-@_national
+@_funnel_viewer
 def pilotage_export(request, fmt):
     _, territoire = _territoire(request)
     rows = exports.funnel_rows(selectors.funnel_by_departement(territoire))
