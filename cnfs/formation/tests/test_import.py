@@ -239,3 +239,15 @@ def test_parsed_hours_round_trip_and_completed_never_exceed_planned(prevues, rea
     fields = {f for f, _ in problems}
     assert ("heures_realisees" in fields) == (realisees > prevues)
     assert ("heures_prevues" in fields) == (not 0 < prevues <= 420)
+
+
+def test_other_commands_print_the_gate_funnel_and_pathways(setup, capsys):
+    call_command("formation", "readiness")
+    out = capsys.readouterr().out
+    assert "conseiller(s) passé(s) à l’étape « Recruté·e »" in out
+    call_command("formation", "entonnoir", "--departement", "42")
+    assert capsys.readouterr().out.strip() == "Département : Loire (42) : 3 recrutés, 0 en formation, 0 en poste."
+    call_command("formation", "parcours")
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "Niveau Pix 3 : 70 h — fi-socle (70 h)"
+    assert out[2].startswith("Niveau Pix 1 : 420 h — fi-socle (70 h), fi-usages (140 h), fi-fondamentaux (210 h)")
