@@ -129,3 +129,31 @@ class TerritoireForm(DsfrBaseForm):
         label="Département", queryset=Departement.objects.order_by("code"), required=False, to_field_name="code"
     )
     hub = forms.ModelChoiceField(label="Hub territorial", queryset=Hub.objects.order_by("nom"), required=False)
+
+
+class SessionPresencesForm(DsfrBaseForm):
+    """One session day: the presence and hours of each trainee (fields `statut_<pk>`, `heures_<pk>`)."""
+
+    date = forms.DateField(label="Jour", widget=DateInput())
+
+    def __init__(self, *args, inscriptions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.inscriptions = list(inscriptions)
+        for inscription in self.inscriptions:
+            name = f"{inscription.candidature.prenom} {inscription.candidature.nom}"
+            self.fields[f"statut_{inscription.pk}"] = forms.ChoiceField(
+                label=f"Présence de {name}", choices=StatutPresence.choices, initial=StatutPresence.PRESENT
+            )
+            self.fields[f"heures_{inscription.pk}"] = forms.DecimalField(
+                label=f"Heures suivies par {name}",
+                min_value=0,
+                max_value=12,
+                decimal_places=1,
+                max_digits=4,
+                initial=7,
+                required=False,
+            )
+
+    def entries(self) -> dict:
+        data = self.cleaned_data
+        return {i.pk: (data[f"statut_{i.pk}"], data.get(f"heures_{i.pk}") or 0) for i in self.inscriptions}

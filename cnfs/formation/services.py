@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from cnfs.core.errors import DomainError
 from cnfs.core.models import User
 from cnfs.core.services import audit_log
 from cnfs.formation import importers, permissions, rules
@@ -440,6 +441,45 @@ def presence_record(
         request=request,
     )
     return presence
+
+
+@transaction.atomic
+def session_presences_record(
+    *,
+    actor: User,
+    session: SessionFormation,
+    date: datetime.date,
+    entries: dict[int, tuple[str, Decimal | int]],
+    today: datetime.date | None = None,
+    request=None,
+) -> list[Presence]:
+    """The attendance of one session day for its trainees ({inscription pk: (presence, hours)}): every line is
+    recorded, or none (the first refused line is named in the error)."""
+    if not permissions.can_manage_organisme(actor, session.organisme):
+        forbid("Vous ne pouvez pas saisir de présence pour cette session.")
+    if date is None or not session.date_debut <= date <= session.date_fin:
+        refuse("Ce jour est en dehors des dates de la session.", field="date")
+    inscriptions = {i.pk: i for i in session.inscriptions.select_related("candidature", "organisme")}
+    presences = []
+    for pk, (statut, heures) in entries.items():
+        inscription = inscriptions.get(pk)
+        if inscription is None:
+            refuse("Ce stagiaire n’est pas inscrit à cette session.")
+        try:
+            presences.append(
+                presence_record(
+                    actor=actor,
+                    inscription=inscription,
+                    date=date,
+                    statut=statut,
+                    heures=heures,
+                    today=today,
+                    request=request,
+                )
+            )
+        except DomainError as error:
+            refuse(f"{inscription.candidature} : {error.message}", field=f"statut_{pk}")
+    return presences
 
 
 # --- Certification and VAE ---------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ urlpatterns = [
     path("formation/organismes/<int:pk>/inscrire/", organisme.inscrire, name="inscrire"),
     path("formation/organismes/<int:pk>/certification/", organisme.certification, name="certification"),
     path("formation/organismes/<int:pk>/import/", organisme.importer, name="import"),
+    path("formation/sessions/<int:pk>/", organisme.session, name="session"),
     path("formation/inscriptions/<int:pk>/", organisme.resultat, name="resultat"),
     path("formation/stagiaires/<int:pk>/", conseiller.stagiaire, name="stagiaire"),
     # National overview

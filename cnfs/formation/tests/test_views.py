@@ -84,6 +84,7 @@ PAGES = {
     "certification": (lambda w: {"pk": w["organisme"].pk}, {"anct": 200, "formation": 200, "formation_autre": 404}),
     "import": (lambda w: {"pk": w["organisme"].pk}, {"anct": 200, "formation": 200, "formation_autre": 404}),
     "resultat": (lambda w: {"pk": w["inscription"].pk}, {"anct": 200, "formation": 200, "formation_autre": 404}),
+    "session": (lambda w: {"pk": w["session"].pk}, {"anct": 200, "formation": 200, "formation_autre": 404}),
     "stagiaire": (lambda w: {"pk": w["advisor"].pk}, {"anct": 200, "formation": 200, "formation_autre": 404}),
     "pilotage": (lambda w: {}, {"anct": 200, "prefecture": 200, "hub": 200}),
     "vae_decision": (lambda w: {"pk": w["vae"].pk}, {"anct": 200}),
@@ -318,3 +319,46 @@ def test_territorial_agents_see_the_funnel_of_their_departements_only(client, wo
     ] == ["69;Rhône;1;0;0;1"]
     login(client, world["users"]["anct"])
     assert client.get(reverse("formation:pilotage")).context["funnel"].recrutes == 3
+
+
+def test_session_attendance_for_all_trainees_or_none(client, world):
+    from cnfs.formation.tests.factories import SessionFormationFactory
+
+    session = SessionFormationFactory(
+        organisme=world["organisme"], date_debut=PAST, date_fin=PAST + datetime.timedelta(days=20)
+    )
+    first = InscriptionFactory(organisme=world["organisme"], session=session, date_debut=PAST, heures_prevues=10)
+    second = InscriptionFactory(organisme=world["organisme"], session=session, date_debut=PAST, heures_prevues=5)
+    url = reverse("formation:session", args=[session.pk])
+    login(client, world["users"]["formation_autre"])
+    assert client.get(url).status_code == 404
+    login(client, world["users"]["formation"])
+    assert client.get(url).status_code == 200
+    day = PAST.isoformat()
+    with nothing_written(Presence):
+        response = client.post(
+            url,
+            {
+                "date": day,
+                f"statut_{first.pk}": "present",
+                f"heures_{first.pk}": "7",
+                f"statut_{second.pk}": "present",
+                f"heures_{second.pk}": "7",
+            },
+        )
+    assert "dépasseraient les heures prévues" in response.content.decode()
+    response = client.post(
+        url,
+        {
+            "date": day,
+            f"statut_{first.pk}": "present",
+            f"heures_{first.pk}": "7",
+            f"statut_{second.pk}": "absent",
+            f"heures_{second.pk}": "",
+        },
+    )
+    assert response.status_code == 302
+    assert list(Presence.objects.order_by("inscription_id").values_list("inscription_id", "statut", "heures")) == [
+        (first.pk, "present", 7),
+        (second.pk, "absent", 0),
+    ]

@@ -1,7 +1,8 @@
 """Training organisation space: sessions, trainees, enrolments, results and attendance, certification, import."""
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cnfs.core.enums import Role
@@ -17,9 +18,10 @@ from cnfs.formation.forms import (
     PresenceForm,
     ResultatForm,
     SessionForm,
+    SessionPresencesForm,
     attach_error,
 )
-from cnfs.formation.models import ModuleFormation, OrganismeFormation
+from cnfs.formation.models import ModuleFormation, OrganismeFormation, SessionFormation
 from cnfs.formation.views._helpers import (
     crumbs,
     managed_inscription_or_404,
@@ -197,6 +199,41 @@ def resultat(request, pk):
             "breadcrumbs": organisme_crumbs(
                 organisme, (f"{inscription.candidature} — {inscription.module.code}", None)
             ),
+        },
+    )
+
+
+@role_required(Role.FORMATION)
+@require_http_methods(["GET", "POST"])
+def session(request, pk):
+    """A session's trainees and the attendance of one of its days, for all of them at once."""
+    session = get_object_or_404(SessionFormation.objects.select_related("organisme", "module"), pk=pk)
+    if not permissions.can_manage_organisme(request.user, session.organisme):
+        raise Http404("Session introuvable.")
+    inscriptions = session.inscriptions.select_related("candidature").order_by("candidature__nom", "id")
+    form = SessionPresencesForm(request.POST or None, inscriptions=inscriptions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_presences_record(
+                actor=request.user,
+                session=session,
+                date=form.cleaned_data["date"],
+                entries=form.entries(),
+                request=request,
+            )
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            messages.success(request, f"Présences du {form.cleaned_data['date']:%d/%m/%Y} enregistrées.")
+            return redirect("formation:session", pk=session.pk)
+    return render(
+        request,
+        "formation/organisme/session.html",
+        {
+            "session": session,
+            "inscriptions": form.inscriptions,
+            "form": form,
+            "breadcrumbs": organisme_crumbs(session.organisme, (str(session), None)),
         },
     )
 
