@@ -362,3 +362,19 @@ def test_session_attendance_for_all_trainees_or_none(client, world):
         (first.pk, "present", 7),
         (second.pk, "absent", 0),
     ]
+
+
+def test_session_and_national_list_pages_do_not_query_per_row(client, world, django_assert_max_num_queries):
+    for _ in range(6):
+        InscriptionFactory(candidature=recruited_advisor(), organisme=world["organisme"], session=world["session"])
+        OrganismeFormationFactory()
+    login(client, world["users"]["formation"])
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("formation:session", args=[world["session"].pk]))
+    assert len(response.context["inscriptions"]) == 6
+    login(client, world["users"]["anct"])
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("formation:organisme_espace"))
+    assert len(response.context["organismes"]) == 8
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("formation:stagiaire", args=[world["advisor"].pk])).status_code == 200
