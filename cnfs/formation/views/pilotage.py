@@ -15,24 +15,25 @@ from cnfs.formation.models import DemandeVAE
 from cnfs.formation.views._helpers import crumbs
 
 
-def _national(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not permissions.can_view_pilotage(request.user):
-            raise PermissionDenied("Cette page est réservée à l’équipe nationale.")
-        return view(request, *args, **kwargs)
+def _allowed(predicate, message: str):
+    """View decorator: 403 with `message` unless `predicate(user)`."""
 
-    return wrapper
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not predicate(request.user):
+                raise PermissionDenied(message)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
-def _funnel_viewer(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not permissions.can_view_funnel(request.user):
-            raise PermissionDenied("Cette page est réservée à l’équipe nationale, aux préfectures et aux hubs.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
+_national = _allowed(permissions.can_decide_vae, "Cette page est réservée à l’équipe nationale.")
+_funnel_viewer = _allowed(
+    permissions.can_view_funnel, "Cette page est réservée à l’équipe nationale, aux préfectures et aux hubs."
+)
 
 
 def _territoire(request) -> tuple[TerritoireForm | None, selectors.Territoire]:
