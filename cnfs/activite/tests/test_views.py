@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cnfs.activite.enums import AGE_FIELDS, STATUT_FIELDS
 from cnfs.activite.models import Accompagnement
 from cnfs.activite.services import accompagnement_create, beneficiaire_create
 from cnfs.activite.tests.conftest import nothing_written
@@ -87,7 +88,8 @@ def test_posting_to_another_advisors_record_changes_nothing(client, world, who):
 
 
 def _post_data(place, **overrides):
-    data = {
+    data = dict.fromkeys((name for name, _ in (*AGE_FIELDS, *STATUT_FIELDS)), "0")
+    data |= {
         "date": timezone.localdate().isoformat(),
         "type": "individuel",
         "canal": "lieu_activite",
@@ -110,6 +112,13 @@ def _post_data(place, **overrides):
     }
     data.update(overrides)
     return data
+
+
+def test_count_left_blank_is_asked_for(client, world):
+    login(client, world["owner"])
+    with nothing_written():
+        response = client.post(reverse("activite:cra_nouveau"), _post_data(world["lieu"], age_moins_12=""))
+    assert response.status_code == 400 and "Ce champ est obligatoire." in response.content.decode()
 
 
 def test_new_form_has_the_defaults(client, world):
