@@ -175,3 +175,13 @@ def test_command_imports_and_reports(tmp_path, two_advisors, capsys):
 
 def test_modes_constant_names():
     assert {ALL_OR_NOTHING, VALID_ONLY} == {"tout_ou_rien", "valides_seulement"}
+
+
+def test_free_text_with_tabs_line_breaks_and_backslashes_survives_the_bulk_insert(two_advisors):
+    a, lieu_a, _, _ = two_advisors
+    notes = "Ligne 1\tcolonne\nLigne 2 \\N C:\\dossier\r\nfin"
+    row = read_csv(_csv(_line(a.email, lieu_a)))[0] | {"notes": notes}
+    report = accompagnements_import(rows=[row, row | {"notes": ""}], today=TODAY)
+    assert report.created == 2
+    assert sorted(Accompagnement.objects.values_list("notes", flat=True)) == ["", notes]
+    assert Accompagnement.objects.filter(notes="", lieu_id=lieu_a.pk, structure__isnull=True).count() == 1
