@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "cnfs.recrutement",
     "cnfs.financement",
     "cnfs.formation",
+    "cnfs.activite",
     "cnfs.api",
 ]
 
