@@ -80,8 +80,8 @@ INSTALLED_APPS = [
     "cnfs.territoires",
     "cnfs.lieux",
     "cnfs.recrutement",
-    "cnfs.financement",
     "cnfs.formation",
+    "cnfs.financement",  # after formation: demo steps run in this order, and formation's demo adds host structures
     "cnfs.activite",
     "cnfs.api",
 ]

@@ -141,7 +141,8 @@ def _structures(ctx: DemoContext, local, everywhere) -> list[Structure]:
     biggest = max(local, key=lambda r: (r[3] or 0, r[1]))
     picks = [biggest] + rng.choices(local, weights=[r[3] or 1 for r in local], k=ctx.scale.count(LOCAL_STRUCTURES) - 1)
     others = [r for r in everywhere if r[4] != biggest[4]]
-    picks += rng.choices(others, weights=[r[3] or 1 for r in others], k=ctx.scale.count(OTHER_STRUCTURES))
+    if others:  # a database holding one département's communes only has no "elsewhere"
+        picks += rng.choices(others, weights=[r[3] or 1 for r in others], k=ctx.scale.count(OTHER_STRUCTURES))
     wanted = {}
     for n, (pk, _, nom, _, _, _) in enumerate(picks):
         kind, pattern = KINDS[0] if n == 0 else KINDS[n % len(KINDS)]
