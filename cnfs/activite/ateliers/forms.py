@@ -11,7 +11,7 @@ from dsfr.forms import DsfrBaseForm
 
 from cnfs.activite.ateliers.enums import Niveau, TypeAcces
 from cnfs.activite.ateliers.services import CRENEAU_DUREES
-from cnfs.activite.enums import AGE_FIELDS, STATUT_FIELDS, Theme
+from cnfs.activite.enums import AGE_FIELDS, STATUT_FIELDS, Autonomie, DemarcheType, Materiel, Orientation, Theme
 from cnfs.activite.models.atelier import CAPACITE_MAX
 from cnfs.core.errors import DomainError
 from cnfs.lieux import horaires
@@ -174,3 +174,32 @@ class PresencesForm(DsfrBaseForm):
 
     def counts(self, fields) -> dict[str, int]:
         return {name: self.cleaned_data[name] for name, _ in fields}
+
+
+def _optional(choices) -> list[tuple[str, str]]:
+    return [("", "Non précisé"), *choices]
+
+
+class CompteRenduRendezVousForm(DsfrBaseForm):
+    """The individual activity record of an appointment: date, place, duration and one participant are known."""
+
+    themes = forms.MultipleChoiceField(
+        label="Thèmes abordés", choices=Theme.choices, widget=forms.CheckboxSelectMultiple
+    )
+    demarche_type = forms.ChoiceField(
+        label="Type de démarche en ligne", required=False, choices=_optional(DemarcheType.choices)
+    )
+    age = forms.ChoiceField(label="Tranche d’âge de la personne", choices=AGE_FIELDS, widget=forms.RadioSelect)
+    statut = forms.ChoiceField(
+        label="Situation de la personne",
+        choices=STATUT_FIELDS,
+        initial="statut_non_renseigne",
+        widget=forms.RadioSelect,
+    )
+    duree_minutes = forms.IntegerField(label="Durée (minutes)", min_value=1, max_value=24 * 60)
+    autonomie = forms.ChoiceField(label="Autonomie atteinte", required=False, choices=_optional(Autonomie.choices))
+    materiel = forms.ChoiceField(label="Matériel utilisé", required=False, choices=_optional(Materiel.choices))
+    orientation = forms.ChoiceField(
+        label="Orientation vers un autre organisme", required=False, choices=_optional(Orientation.choices)
+    )
+    notes = forms.CharField(label="Notes", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))

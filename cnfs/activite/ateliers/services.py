@@ -362,12 +362,14 @@ def _accompagnement_for_atelier(*, actor, atelier: Atelier, participants: int, c
     """Create the atelier's collective record, or update it when attendance is corrected (never two records)."""
     from cnfs.activite import services as activite_services
     from cnfs.activite.models import Accompagnement
+    from cnfs.activite.selectors import lieu_principal_id
 
     data = {
         "date": timezone.localdate(atelier.debut),
         "type": TypeAccompagnement.COLLECTIF,
         "canal": Canal.DISTANCE if atelier.a_distance else Canal.LIEU_ACTIVITE,
-        "lieu": atelier.lieu,
+        # A workshop at a distance is counted where its advisor works (their principal place).
+        "lieu_id": atelier.lieu_id or lieu_principal_id(actor),
         "duree_minutes": atelier.duree_minutes,
         "participants": participants,
         "participants_recurrents": 0,
@@ -377,8 +379,8 @@ def _accompagnement_for_atelier(*, actor, atelier: Atelier, participants: int, c
     }
     existing = Accompagnement.objects.actifs().filter(atelier_id=atelier.pk).first()
     if existing is not None:
-        return activite_services.accompagnement_update(actor=actor, accompagnement=existing, **data)
-    return activite_services.accompagnement_create(actor=actor, **data)
+        return activite_services.accompagnement_update(actor=actor, accompagnement=existing, data=data)
+    return activite_services.accompagnement_create(actor=actor, data=data)
 
 
 # --- Appointments ---------------------------------------------------------------------------------------------
@@ -487,6 +489,63 @@ def rendezvous_book(
         raise DomainError("Ce créneau vient d’être réservé : choisissez-en un autre.", code="complet") from None
     emails.rendezvous_email(rendezvous, template="rendezvous_confirme", base_url=base_url)
     return rendezvous
+
+
+@transaction.atomic
+def rendezvous_compte_rendu(
+    *,
+    actor,
+    rendezvous: RendezVous,
+    themes: list[str],
+    age: str,
+    statut: str = "statut_non_renseigne",
+    duree_minutes: int | None = None,
+    autonomie: str = "",
+    orientation: str = "",
+    materiel: str = "",
+    demarche_type: str = "",
+    notes: str = "",
+    now: datetime | None = None,
+):
+    """After the meeting, the advisor completes the individual record pre-filled from the appointment (date, place,
+    duration, one participant). One record per appointment: a second one is refused."""
+    from cnfs.activite import services as activite_services
+
+    now = _now(now)
+    rendezvous = RendezVous.objects.select_for_update().select_related("creneau__permanence").get(pk=rendezvous.pk)
+    creneau = rendezvous.creneau
+    _owned(actor, creneau.permanence, "permanences")
+    if rendezvous.statut != StatutRendezVous.CONFIRME:
+        raise DomainError("Ce rendez-vous a été annulé : il n’y a pas de compte rendu à remplir.")
+    if creneau.debut > now:
+        raise DomainError("Le compte rendu se remplit après le rendez-vous.")
+    if rendezvous.accompagnement_id:
+        raise DomainError("Le compte rendu de ce rendez-vous est déjà enregistré.", code="deja_fait")
+    if age not in dict(AGE_FIELDS):
+        raise DomainError("Choisissez la tranche d’âge de la personne.", field="age")
+    if statut not in dict(STATUT_FIELDS):
+        raise DomainError("Choisissez la situation de la personne.", field="statut")
+    data = {
+        "date": timezone.localdate(creneau.debut),
+        "type": TypeAccompagnement.INDIVIDUEL,
+        "canal": Canal.LIEU_ACTIVITE,
+        "lieu_id": creneau.permanence.lieu_id,
+        "duree_minutes": duree_minutes or creneau.duree_minutes,
+        "participants": 1,
+        "participants_recurrents": 0,
+        age: 1,
+        statut: 1,
+        "themes": list(themes or ()),
+        "autonomie": autonomie,
+        "orientation": orientation,
+        "materiel": materiel,
+        "demarche_type": demarche_type,
+        "notes": notes,
+    }
+    accompagnement = activite_services.accompagnement_create(actor=actor, data=data)
+    rendezvous.accompagnement = accompagnement
+    rendezvous.save(update_fields=["accompagnement"])
+    return accompagnement
 
 
 def rendezvous_from_token(token: str) -> RendezVous:

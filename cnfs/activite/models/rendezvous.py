@@ -45,6 +45,14 @@ class RendezVous(ContactPublic):
     )
     motif = models.CharField("motif (facultatif)", max_length=280, blank=True)
     annule_le = models.DateTimeField("annulé le", null=True, blank=True)
+    accompagnement = models.ForeignKey(
+        "activite.Accompagnement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="compte rendu d’activité",
+    )
 
     class Meta:
         verbose_name = "rendez-vous"

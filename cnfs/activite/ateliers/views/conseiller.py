@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cnfs.activite.ateliers import permissions, selectors, services
 from cnfs.activite.ateliers.enums import StatutReservation, TypeAcces
-from cnfs.activite.ateliers.forms import AtelierForm, CreneauxForm, PermanenceForm, PresencesForm, attach_error
-from cnfs.activite.enums import AGE_FIELDS, STATUT_FIELDS, Canal, Theme, TypeAccompagnement
+from cnfs.activite.ateliers.forms import (
+    AtelierForm,
+    CompteRenduRendezVousForm,
+    CreneauxForm,
+    PermanenceForm,
+    PresencesForm,
+    attach_error,
+)
+from cnfs.activite.enums import AGE_FIELDS, STATUT_FIELDS, Theme
 from cnfs.activite.models import Atelier, Creneau, Permanence, RendezVous
 from cnfs.activite.selectors import lieux_of_conseiller
 from cnfs.core.errors import DomainError
 
 THEMES = dict(Theme.choices)
-CRA_URL_NAME = "activite:accompagnement_create"
 
 
 def _crumbs(*items: tuple[str, str | None]) -> list[dict]:
@@ -263,33 +267,35 @@ def mes_rendezvous(request):
     return render(request, "activite/ateliers/conseiller/rendezvous.html", context)
 
 
-def cra_prefill(rendezvous: RendezVous) -> dict[str, str]:
-    """GET parameters of the activity-record form for an individual appointment (what the advisor already knows)."""
-    creneau = rendezvous.creneau
-    return {
-        "type": TypeAccompagnement.INDIVIDUEL,
-        "date": timezone.localdate(creneau.debut).isoformat(),
-        "canal": Canal.LIEU_ACTIVITE,
-        "lieu": str(creneau.permanence.lieu_id),
-        "duree_minutes": str(creneau.duree_minutes),
-        "participants": "1",
-        "rendezvous": str(rendezvous.pk),
-    }
-
-
 @permissions.advisor_required
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def rendezvous_cra(request, pk: int):
-    """After the meeting, open the activity-record form pre-filled from the appointment."""
-    rendezvous = get_object_or_404(RendezVous.objects.select_related("creneau__permanence"), pk=pk)
+    """After the meeting, the individual activity record pre-filled from the appointment (one per appointment)."""
+    rendezvous = get_object_or_404(RendezVous.objects.select_related("creneau__permanence__lieu"), pk=pk)
     if not permissions.can_manage(request.user, rendezvous.creneau.permanence):
         raise Http404("Introuvable.")
+    if rendezvous.accompagnement_id:
+        messages.info(request, "Le compte rendu de ce rendez-vous est déjà enregistré : vous pouvez le modifier.")
+        return redirect("activite:cra_modifier", rendezvous.accompagnement_id)
     if rendezvous.creneau.debut > timezone.now():
         messages.error(request, "Le compte rendu se remplit après le rendez-vous.")
         return redirect("activite:mes_rendezvous")
-    try:
-        url = reverse(CRA_URL_NAME)
-    except NoReverseMatch:
-        messages.error(request, "Le formulaire de compte rendu n’est pas encore disponible.")
-        return redirect("activite:mes_rendezvous")
-    return redirect(f"{url}?{urlencode(cra_prefill(rendezvous))}")
+    form = CompteRenduRendezVousForm(request.POST or None, initial={"duree_minutes": rendezvous.creneau.duree_minutes})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rendezvous_compte_rendu(actor=request.user, rendezvous=rendezvous, **form.cleaned_data)
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            messages.success(request, "Le compte rendu du rendez-vous est enregistré.")
+            return redirect("activite:mes_rendezvous")
+    context = {
+        "rendezvous": rendezvous,
+        "creneau": rendezvous.creneau,
+        "form": form,
+        "breadcrumbs": _crumbs(
+            ("Mes rendez-vous", reverse("activite:mes_rendezvous")), ("Compte rendu du rendez-vous", None)
+        ),
+    }
+    status = 400 if form.errors else 200
+    return render(request, "activite/ateliers/conseiller/rendezvous_cra.html", context, status=status)
