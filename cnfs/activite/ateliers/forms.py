@@ -148,23 +148,31 @@ class CreneauxForm(DsfrBaseForm):
     )
 
 
-class PresencesForm(DsfrBaseForm):
+def _count_field(label: str) -> forms.IntegerField:
+    return forms.IntegerField(label=label, min_value=0, max_value=CAPACITE_MAX, initial=0, required=False)
+
+
+# Declared fields (not added in __init__) so that django-dsfr styles them like the others.
+_CountsForm = type(
+    "_CountsForm",
+    (DsfrBaseForm,),
+    {"__module__": __name__, **{name: _count_field(label) for name, label in (*AGE_FIELDS, *STATUT_FIELDS)}},
+)
+
+
+class PresencesForm(_CountsForm):
     """Who came (one checkbox per confirmed booking), walk-ins, and the age and situation breakdowns."""
 
     presents = forms.MultipleChoiceField(
         label="Personnes inscrites présentes", required=False, widget=forms.CheckboxSelectMultiple
     )
-    sans_inscription = forms.IntegerField(
-        label="Personnes venues sans inscription", min_value=0, max_value=CAPACITE_MAX, initial=0
-    )
+    sans_inscription = _count_field("Personnes venues sans inscription")
+
+    field_order = ["presents", "sans_inscription"]
 
     def __init__(self, *args, reservations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["presents"].choices = [(str(r.pk), r.nom or f"Inscription n° {r.pk}") for r in reservations]
-        for name, label in AGE_FIELDS:
-            self.fields[name] = forms.IntegerField(label=label, min_value=0, max_value=CAPACITE_MAX, initial=0)
-        for name, label in STATUT_FIELDS:
-            self.fields[name] = forms.IntegerField(label=label, min_value=0, max_value=CAPACITE_MAX, initial=0)
 
     def age_fields(self):
         return [self[name] for name, _ in AGE_FIELDS]
@@ -173,7 +181,7 @@ class PresencesForm(DsfrBaseForm):
         return [self[name] for name, _ in STATUT_FIELDS]
 
     def counts(self, fields) -> dict[str, int]:
-        return {name: self.cleaned_data[name] for name, _ in fields}
+        return {name: self.cleaned_data[name] or 0 for name, _ in fields}
 
 
 def _optional(choices) -> list[tuple[str, str]]:

@@ -135,7 +135,7 @@ def atelier_presences(request, pk: int):
                 actor=request.user,
                 atelier=atelier,
                 presents={int(pk) for pk in form.cleaned_data["presents"]},
-                sans_inscription=form.cleaned_data["sans_inscription"],
+                sans_inscription=form.cleaned_data["sans_inscription"] or 0,
                 ages=form.counts(AGE_FIELDS),
                 statuts=form.counts(STATUT_FIELDS),
             )
