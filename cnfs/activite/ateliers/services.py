@@ -187,7 +187,7 @@ def atelier_cancel(*, actor, atelier: Atelier, now: datetime | None = None) -> A
 
 def _lock_atelier(pk: int) -> Atelier:
     try:
-        return Atelier.objects.select_for_update().select_related("lieu__commune").get(pk=pk)
+        return Atelier.objects.select_for_update(of=("self",)).select_related("lieu__commune").get(pk=pk)
     except Atelier.DoesNotExist:
         raise DomainError("Cet atelier n’existe pas ou plus.", code="introuvable") from None
 
@@ -439,7 +439,7 @@ def creneaux_publish(
 
 @transaction.atomic
 def creneau_delete(*, actor, creneau: Creneau) -> None:
-    creneau = Creneau.objects.select_for_update().select_related("permanence").get(pk=creneau.pk)
+    creneau = Creneau.objects.select_for_update(of=("self",)).select_related("permanence").get(pk=creneau.pk)
     _owned(actor, creneau.permanence, "permanences")
     if creneau.rendezvous.filter(statut=StatutRendezVous.CONFIRME).exists():
         raise DomainError("Ce créneau est réservé : annulez d’abord le rendez-vous.")
@@ -448,7 +448,7 @@ def creneau_delete(*, actor, creneau: Creneau) -> None:
 
 def _lock_creneau(pk: int) -> Creneau:
     try:
-        return Creneau.objects.select_for_update().select_related("permanence__lieu__commune").get(pk=pk)
+        return Creneau.objects.select_for_update(of=("self",)).select_related("permanence__lieu__commune").get(pk=pk)
     except Creneau.DoesNotExist:
         raise DomainError("Ce créneau n’existe pas ou plus.", code="introuvable") from None
 
@@ -512,7 +512,9 @@ def rendezvous_compte_rendu(
     from cnfs.activite import services as activite_services
 
     now = _now(now)
-    rendezvous = RendezVous.objects.select_for_update().select_related("creneau__permanence").get(pk=rendezvous.pk)
+    rendezvous = (
+        RendezVous.objects.select_for_update(of=("self",)).select_related("creneau__permanence").get(pk=rendezvous.pk)
+    )
     creneau = rendezvous.creneau
     _owned(actor, creneau.permanence, "permanences")
     if rendezvous.statut != StatutRendezVous.CONFIRME:
@@ -563,7 +565,9 @@ def rendezvous_cancel(*, token: str, now: datetime | None = None) -> RendezVous:
     rendezvous = rendezvous_from_token(token)
     _lock_creneau(rendezvous.creneau_id)
     rendezvous = (
-        RendezVous.objects.select_for_update().select_related("creneau__permanence__lieu").get(pk=rendezvous.pk)
+        RendezVous.objects.select_for_update(of=("self",))
+        .select_related("creneau__permanence__lieu")
+        .get(pk=rendezvous.pk)
     )
     if rendezvous.statut == StatutRendezVous.ANNULE:
         raise DomainError("Ce rendez-vous est déjà annulé.", code="deja_annule")
