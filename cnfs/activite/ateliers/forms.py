@@ -54,7 +54,7 @@ class ContactForm(DsfrBaseForm):
         label="Téléphone",
         required=False,
         max_length=25,
-        help_text="Si vous n’avez pas d’adresse électronique. Format attendu : 06 12 34 56 78",
+        help_text="À défaut de courriel, pour être joint·e. Format attendu : 06 12 34 56 78",
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
     consentement = forms.BooleanField(
