@@ -31,6 +31,10 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", **kwargs)
 
 
+def lieu_label(lieu) -> str:
+    return f"{lieu.nom} ({lieu.commune.nom})"
+
+
 def attach_error(form: forms.Form, error: DomainError) -> None:
     """Show a refused action's French message on the field it names, or at the top of the form."""
     field = error.field if error.field in form.fields else None
@@ -113,7 +117,8 @@ class AtelierForm(DsfrBaseForm):
 
     def __init__(self, *args, lieux, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lieu"].queryset = lieux
+        self.fields["lieu"].queryset = lieux.select_related("commune")
+        self.fields["lieu"].label_from_instance = lieu_label
 
     def debut(self) -> datetime:
         naive = datetime.combine(self.cleaned_data["jour"], self.cleaned_data["heure"])
@@ -133,7 +138,8 @@ class PermanenceForm(DsfrBaseForm):
 
     def __init__(self, *args, lieux, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lieu"].queryset = lieux
+        self.fields["lieu"].queryset = lieux.select_related("commune")
+        self.fields["lieu"].label_from_instance = lieu_label
 
 
 class CreneauxForm(DsfrBaseForm):
