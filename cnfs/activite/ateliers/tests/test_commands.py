@@ -37,3 +37,12 @@ def test_purge_command(settings):
     assert Reservation.objects.get(pk=kept.pk).email
     with pytest.raises(CommandError, match="positif"):
         run("purge-reservations", "--jours", "-1")
+
+
+def test_rappels_task_does_the_same_job():
+    from cnfs.activite.ateliers.tasks import rappels_envoyer
+
+    ReservationFactory(atelier=AtelierFactory(debut=timezone.now() + timedelta(hours=2)), email="b@exemple.fr")
+    assert rappels_envoyer.call() == 1
+    assert rappels_envoyer.call() == 0
+    assert [m.to for m in mail.outbox] == [["b@exemple.fr"]]

@@ -23,6 +23,7 @@ from cnfs.activite.models import Atelier, Creneau, Permanence, RendezVous, Reser
 from cnfs.core.enums import Role
 from cnfs.core.tests.auth import login
 from cnfs.core.tests.factories import user_with_role
+from cnfs.lieux.tests.factories import LieuFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -306,3 +307,43 @@ def test_advisor_publishes_slots_and_the_public_books_one(client, django_capture
     assert second.status_code == 400 and "Ce créneau vient d’être réservé" in second.content.decode()
     assert RendezVous.objects.filter(creneau=creneau).count() == 1
     assert Permanence.objects.filter(pk=permanence.pk).exists()
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_list_pages_do_not_query_per_row(client):
+    user, lieu = conseiller()
+    login(client, user)
+    permanence = PermanenceFactory(conseiller=user, lieu=lieu)
+    atelier = AtelierFactory(conseiller=user, lieu=lieu)
+    urls = [
+        reverse("activite:mes_ateliers"),
+        reverse("activite:atelier_gestion", args=[atelier.pk]),
+        reverse("activite:mes_permanences"),
+        reverse("activite:permanence_creneaux", args=[permanence.pk]),
+        reverse("activite:mes_rendezvous"),
+        reverse("activite:ateliers_publics"),
+        reverse("activite:permanence_publique", args=[permanence.pk]),
+    ]
+
+    def grow(start, n):
+        for i in range(start, start + n):
+            AtelierFactory(conseiller=user, lieu=LieuFactory())
+            ReservationFactory(atelier=atelier)
+            PermanenceFactory(conseiller=user, lieu=lieu)
+            creneau = CreneauFactory(permanence=permanence, debut=at(3 + i, 10))
+            RendezVousFactory(creneau=creneau)
+            RendezVousFactory(creneau=CreneauFactory(permanence=permanence, debut=at(-3 - i, 10)))
+
+    grow(0, 1)
+    few = [_queries(client, url) for url in urls]
+    grow(1, 10)
+    many = [_queries(client, url) for url in urls]
+    assert many == few
