@@ -125,6 +125,10 @@ class AtelierForm(DsfrBaseForm):
         return timezone.make_aware(naive, timezone.get_default_timezone())
 
 
+class CapaciteForm(DsfrBaseForm):
+    capacite = forms.IntegerField(label="Nombre de places", min_value=1, max_value=CAPACITE_MAX)
+
+
 class PermanenceForm(DsfrBaseForm):
     lieu = forms.ModelChoiceField(label="Lieu d’activité", queryset=None)
     horaires = forms.CharField(

@@ -182,6 +182,31 @@ def atelier_cancel(*, actor, atelier: Atelier, now: datetime | None = None) -> A
     return atelier
 
 
+@transaction.atomic
+def atelier_capacite_update(
+    *, actor, atelier: Atelier, capacite: int, base_url: str | None = None, now: datetime | None = None
+) -> Atelier:
+    """Change the number of seats of an upcoming atelier. More seats go to the waiting list first (e-mailed);
+    fewer seats than people already confirmed is refused (cancel someone's booking is not the advisor's call)."""
+    now = _now(now)
+    atelier = _lock_atelier(atelier.pk)
+    _owned(actor, atelier, "ateliers")
+    if atelier.annule_le or atelier.debut <= now:
+        raise DomainError("Seul un atelier à venir peut changer de nombre de places.")
+    if not 1 <= capacite <= CAPACITE_MAX:
+        raise DomainError(f"Le nombre de places doit être compris entre 1 et {CAPACITE_MAX}.", field="capacite")
+    taken = _seats_taken(atelier)
+    if capacite < taken:
+        raise DomainError(
+            f"{taken} personnes sont déjà inscrites : le nombre de places ne peut pas descendre sous {taken}.",
+            field="capacite",
+        )
+    atelier.capacite = capacite
+    atelier.save(update_fields=["capacite", "updated_at"])
+    _promote(atelier, now=now, base_url=base_url)
+    return atelier
+
+
 # --- Public booking of an atelier ----------------------------------------------------------------------------
 
 

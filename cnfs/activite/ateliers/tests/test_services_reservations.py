@@ -213,3 +213,18 @@ def test_purge_erases_contacts_of_past_ateliers_only():
         assert kept.email and kept.purgee_le is None
     with pytest.raises(DomainError, match="n’existe plus"):
         services.reservation_from_token(tokens.make(tokens.RESERVATION, old.pk))
+
+
+def test_more_seats_go_to_the_waiting_list_fewer_than_booked_is_refused(django_capture_on_commit_callbacks):
+    atelier = AtelierFactory(capacite=1)
+    book(atelier, 0)
+    waiting = [book(atelier, n) for n in (1, 2, 3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.atelier_capacite_update(actor=atelier.conseiller, atelier=atelier, capacite=3)
+    statuses = [Reservation.objects.get(pk=r.pk).statut for r in waiting]
+    assert statuses == [StatutReservation.CONFIRMEE, StatutReservation.CONFIRMEE, StatutReservation.ATTENTE]
+    assert sorted(m.to[0] for m in mail.outbox) == ["personne1@exemple.fr", "personne2@exemple.fr"]
+    with pytest.raises(DomainError, match="3 personnes sont déjà inscrites"):
+        services.atelier_capacite_update(actor=atelier.conseiller, atelier=atelier, capacite=2)
+    atelier.refresh_from_db()
+    assert atelier.capacite == 3

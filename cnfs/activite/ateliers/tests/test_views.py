@@ -101,11 +101,12 @@ def test_writes_of_another_advisor_are_refused_and_change_nothing(client, world,
             {"jour": at(8).date().isoformat(), "de": "09:00", "a": "10:00", "duree_minutes": 30},
         ),
         client.post(reverse("activite:creneau_supprimer", args=[world["rdv"].creneau_id])),
+        client.post(reverse("activite:atelier_capacite", args=[atelier.pk]), {"capacite": 50}),
     ]
     expected = {"anonymous": 302, Role.STRUCTURE: 403}.get(who, 404)
-    assert [r.status_code for r in responses] == [expected] * 4
+    assert [r.status_code for r in responses] == [expected] * 5
     atelier.refresh_from_db()
-    assert atelier.annule_le is None
+    assert atelier.annule_le is None and atelier.capacite == 3
     assert Creneau.objects.filter(permanence=permanence).count() == 1
     assert not world["past"].reservations.filter(present__isnull=False).exists()
 
@@ -347,3 +348,23 @@ def test_list_pages_do_not_query_per_row(client):
     grow(1, 10)
     many = [_queries(client, url) for url in urls]
     assert many == few
+
+
+def test_owner_changes_seats_and_cancels_through_the_pages(client, django_capture_on_commit_callbacks):
+    atelier = AtelierFactory(capacite=1)
+    ReservationFactory(atelier=atelier)
+    waiting = ReservationFactory(atelier=atelier, statut=StatutReservation.ATTENTE)
+    login(client, atelier.conseiller)
+    page = reverse("activite:atelier_gestion", args=[atelier.pk])
+    assert "Changer le nombre de places" in client.get(page).content.decode()
+    response = client.post(reverse("activite:atelier_capacite", args=[atelier.pk]), {"capacite": 2}, follow=True)
+    assert "Le nombre de places est modifié" in response.content.decode()
+    assert Reservation.objects.get(pk=waiting.pk).statut == StatutReservation.CONFIRMEE
+    refused = client.post(reverse("activite:atelier_capacite", args=[atelier.pk]), {"capacite": 1}, follow=True)
+    assert "2 personnes sont déjà inscrites" in refused.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("activite:atelier_annuler", args=[atelier.pk]), follow=True)
+    assert "L’atelier est annulé" in response.content.decode()
+    assert len(mail.outbox) == 2
+    public = client.get(reverse("activite:atelier_public", args=[atelier.pk]))
+    assert "Atelier annulé" in public.content.decode()

@@ -13,6 +13,7 @@ from cnfs.activite.ateliers import permissions, selectors, services
 from cnfs.activite.ateliers.enums import StatutReservation, TypeAcces
 from cnfs.activite.ateliers.forms import (
     AtelierForm,
+    CapaciteForm,
     CompteRenduRendezVousForm,
     CreneauxForm,
     PermanenceForm,
@@ -104,9 +105,32 @@ def atelier_gestion(request, pk: int):
         "en_attente": sum(1 for r in reservations if r.statut == StatutReservation.ATTENTE),
         "can_manage": permissions.can_manage(request.user, atelier),
         "commence": atelier.debut <= timezone.now(),
+        "capacite_form": CapaciteForm(initial={"capacite": atelier.capacite}),
         "breadcrumbs": _crumbs(("Mes ateliers", reverse("activite:mes_ateliers")), (atelier.titre, None)),
     }
     return render(request, "activite/ateliers/conseiller/atelier.html", context)
+
+
+@permissions.advisor_required
+@require_POST
+def atelier_capacite(request, pk: int):
+    atelier = _visible_or_404(request, Atelier, pk, manage=True)
+    form = CapaciteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Indiquez un nombre de places entre 1 et 100.")
+        return redirect("activite:atelier_gestion", atelier.pk)
+    try:
+        services.atelier_capacite_update(
+            actor=request.user,
+            atelier=atelier,
+            capacite=form.cleaned_data["capacite"],
+            base_url=request.build_absolute_uri("/"),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Le nombre de places est modifié ; la liste d’attente en profite s’il augmente.")
+    return redirect("activite:atelier_gestion", atelier.pk)
 
 
 @permissions.advisor_required
