@@ -50,10 +50,17 @@ def _places(ctx: DemoContext, user) -> list[int]:
     )
     if len(mine) >= PLACES:
         return mine
-    demo = Lieu.objects.filter(source="Démo cnfs")
+    # Among the first demo places, which exist at every scale (a smaller rerun deletes the others).
+    first = [f"demo-{n}" for n in range(1, 41)]
+    demo = dict(Lieu.objects.filter(source="Démo cnfs", source_id__in=first).values_list("source_id", "pk"))
     departement = ctx.shared.get("departement")
-    local = demo.filter(commune__departement=departement) if departement is not None else demo.none()
-    picks = list((local if local.exists() else demo).order_by("source_id").values_list("pk", flat=True)[:PLACES])
+    local = set(
+        Lieu.objects.filter(pk__in=demo.values(), commune__departement=departement).values_list("pk", flat=True)
+        if departement is not None
+        else []
+    )
+    ordered = [demo[s] for s in first if s in demo]
+    picks = ([pk for pk in ordered if pk in local] or ordered)[:PLACES]
     has_principal = LieuActivite.objects.filter(conseiller=user, principal=True).exists()
     for pk in picks:
         _, created = LieuActivite.objects.get_or_create(
