@@ -41,6 +41,9 @@ def attach_error(form: forms.Form, error: DomainError) -> None:
     form.add_error(field, error.message)
 
 
+CONSENT_REQUIRED = "Vous devez accepter que vos coordonnées soient utilisées pour gérer votre inscription."
+
+
 class ContactForm(DsfrBaseForm):
     """Who books, without an account. The checks themselves are in `contact.clean_contact` (service side)."""
 
@@ -66,7 +69,8 @@ class ContactForm(DsfrBaseForm):
             "J’accepte que mes coordonnées soient utilisées uniquement pour gérer mon inscription "
             "(confirmation, rappel, annulation). Elles sont effacées après l’événement."
         ),
-        required=False,  # checked by the service, with its own French message
+        # The service checks it too, with the same message (API or other callers).
+        error_messages={"required": CONSENT_REQUIRED},
     )
 
 
@@ -119,6 +123,9 @@ class AtelierForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
         self.fields["lieu"].queryset = lieux.select_related("commune")
         self.fields["lieu"].label_from_instance = lieu_label
+        principal = lieux.values_list("pk", flat=True).first()
+        if principal is not None:
+            self.fields["lieu"].initial = principal
 
     def debut(self) -> datetime:
         naive = datetime.combine(self.cleaned_data["jour"], self.cleaned_data["heure"])
