@@ -368,3 +368,27 @@ def test_owner_changes_seats_and_cancels_through_the_pages(client, django_captur
     assert len(mail.outbox) == 2
     public = client.get(reverse("activite:atelier_public", args=[atelier.pk]))
     assert "Atelier annulé" in public.content.decode()
+
+
+def test_advisor_completes_the_record_of_a_past_appointment(client):
+    from cnfs.activite.models import Accompagnement
+
+    permanence = PermanenceFactory()
+    rendezvous = RendezVousFactory(creneau=CreneauFactory(permanence=permanence, debut=at(-1, 10), duree_minutes=45))
+    login(client, permanence.conseiller)
+    listing = client.get(reverse("activite:mes_rendezvous")).content.decode()
+    url = reverse("activite:rendezvous_cra", args=[rendezvous.pk])
+    assert url in listing
+    page = client.get(url)
+    assert page.status_code == 200 and 'value="45"' in page.content.decode()
+    bad = client.post(url, {"themes": ["internet"], "statut": "statut_non_renseigne", "duree_minutes": 45})
+    assert bad.status_code == 400 and not Accompagnement.objects.exists()
+    ok = client.post(
+        url, {"themes": ["internet"], "age": "age_plus_60", "statut": "statut_retraite", "duree_minutes": 40}
+    )
+    assert ok.status_code == 302
+    record = Accompagnement.objects.get()
+    assert (record.type, record.participants, record.duree_minutes, record.age_plus_60) == ("individuel", 1, 40, 1)
+    again = client.get(url)
+    assert again.status_code == 302 and again["Location"] == reverse("activite:cra_modifier", args=[record.pk])
+    assert "Compte rendu enregistré" in client.get(reverse("activite:mes_rendezvous")).content.decode()
