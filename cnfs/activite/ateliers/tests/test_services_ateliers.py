@@ -239,3 +239,14 @@ def test_appointment_reminder_and_purge(django_capture_on_commit_callbacks):
     assert services.reservations_purge(days=30) == {"reservations": 0, "rendezvous": 1}
     old.refresh_from_db()
     assert (old.nom, old.email, old.motif) == ("", "", "")
+
+
+def test_permanence_with_upcoming_appointments_cannot_be_removed():
+    rendezvous = RendezVousFactory()
+    permanence = rendezvous.creneau.permanence
+    with pytest.raises(DomainError, match="rendez-vous à venir"):
+        services.permanence_delete(actor=permanence.conseiller, permanence=permanence)
+    assert Permanence.objects.filter(pk=permanence.pk).exists()
+    services.rendezvous_cancel(token=tokens.make(tokens.RENDEZ_VOUS, rendezvous.pk))
+    services.permanence_delete(actor=permanence.conseiller, permanence=permanence)
+    assert not Permanence.objects.filter(pk=permanence.pk).exists()

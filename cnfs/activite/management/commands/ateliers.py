@@ -8,7 +8,7 @@ from cnfs.core.errors import DomainError
 
 class Command(BaseCommand):
     help = (
-        "Ateliers et rendez-vous : envoie les rappels 24 h avant (rappels), efface les coordonnées des "
+        "Envoie les rappels des ateliers et rendez-vous 24 h avant (rappels) ou efface les coordonnées des "
         "inscriptions passées (purge-reservations). À lancer régulièrement (cron, toutes les heures)."
     )
 
