@@ -392,3 +392,15 @@ def test_advisor_completes_the_record_of_a_past_appointment(client):
     again = client.get(url)
     assert again.status_code == 302 and again["Location"] == reverse("activite:cra_modifier", args=[record.pk])
     assert "Compte rendu enregistré" in client.get(reverse("activite:mes_rendezvous")).content.decode()
+
+
+def test_remote_link_is_shown_only_to_confirmed_people(client):
+    atelier = AtelierFactory(lieu=None, lien_distance="https://visio.exemple.fr/salle-42", capacite=1)
+    confirmed = ReservationFactory(atelier=atelier)
+    waiting = ReservationFactory(atelier=atelier, statut=StatutReservation.ATTENTE)
+    link = "https://visio.exemple.fr/salle-42"
+    assert link not in client.get(reverse("activite:atelier_public", args=[atelier.pk])).content.decode()
+    page = client.get(reverse("activite:reservation", args=[tokens.make(tokens.RESERVATION, confirmed.pk)]))
+    assert link in page.content.decode()
+    page = client.get(reverse("activite:reservation", args=[tokens.make(tokens.RESERVATION, waiting.pk)]))
+    assert link not in page.content.decode()
