@@ -48,7 +48,10 @@ class ContactForm(DsfrBaseForm):
     """Who books, without an account. The checks themselves are in `contact.clean_contact` (service side)."""
 
     nom = forms.CharField(
-        label="Nom et prénom", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        label="Nom et prénom",
+        max_length=150,
+        error_messages={"required": "Indiquez votre nom."},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.CharField(
         label="Adresse électronique",

@@ -404,3 +404,9 @@ def test_remote_link_is_shown_only_to_confirmed_people(client):
     assert link in page.content.decode()
     page = client.get(reverse("activite:reservation", args=[tokens.make(tokens.RESERVATION, waiting.pk)]))
     assert link not in page.content.decode()
+
+
+def test_missing_name_is_said_in_french(client):
+    response = _book(client, AtelierFactory(), nom="")
+    assert response.status_code == 400 and "Indiquez votre nom." in response.content.decode()
+    assert not Reservation.objects.exists()
