@@ -70,3 +70,12 @@ def test_waiting_list_mail_has_no_calendar_then_promotion_mail_has_one(client, d
     assert promotion.subject.startswith("Une place s’est libérée")
     event = Calendar.from_ical(promotion.attachments[0][1]).walk("VEVENT")[0]
     assert event.decoded("dtstart") == atelier.debut
+
+
+def test_remote_link_goes_to_confirmed_people_only(django_capture_on_commit_callbacks):
+    atelier = AtelierFactory(lieu=None, lien_distance="https://visio.exemple.fr/salle-7", capacite=1)
+    book(atelier, "Première", "premiere@exemple.fr", django_capture_on_commit_callbacks)
+    book(atelier, "Seconde", "seconde@exemple.fr", django_capture_on_commit_callbacks)
+    confirmed, waiting = mail.outbox
+    assert "À distance : https://visio.exemple.fr/salle-7" in confirmed.body
+    assert "salle-7" not in waiting.body and "vous sera envoyé avec la confirmation" in waiting.body
