@@ -55,3 +55,6 @@ class LieuActiviteAdmin(admin.ModelAdmin):
     search_fields = ("conseiller__email", "lieu__nom")
     autocomplete_fields = ("conseiller", "lieu")
     list_select_related = ("conseiller", "lieu")
+
+
+from cnfs.activite.ateliers import admin as ateliers_admin  # noqa: E402, F401 — registers the ateliers models

@@ -34,3 +34,7 @@ class ActiviteConfig(AppConfig):
         for role, role_cards in cards.items():
             existing = {card.url_name for card in SECTIONS[role]}
             SECTIONS[role].extend(card for card in role_cards if card.url_name not in existing)
+
+        from cnfs.activite.ateliers.registry import register as register_ateliers
+
+        register_ateliers()

@@ -131,3 +131,7 @@ def seed(ctx: DemoContext) -> None:
             ctx.warn("Activité de démonstration refusée : " + " ; ".join(r for _, r in report.rejected[:3]))
     ctx.report("lieux d’activité du conseiller", len(places))
     ctx.report("comptes rendus d’activité", total)
+
+    from cnfs.activite.ateliers.demo import seed as seed_ateliers
+
+    seed_ateliers(ctx, user, places)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from cnfs.activite.views import beneficiaires, cra
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("activite/comptes-rendus/<int:pk>/supprimer/", cra.cra_delete, name="cra_supprimer"),
     path("activite/beneficiaires/", beneficiaires.beneficiaires, name="beneficiaires"),
     path("activite/beneficiaires/fusion/", beneficiaires.beneficiaires_fusion, name="beneficiaires_fusion"),
+    path("", include("cnfs.activite.ateliers.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Permanences, ateliers with public booking, and appointments: the field side of the `activite` app."""
