@@ -24,6 +24,8 @@ from cnfs.core.enums import Role
 from cnfs.core.errors import DomainError
 from cnfs.core.models import User
 from cnfs.core.services import audit_log
+from cnfs.recrutement.enums import EtapeConseiller
+from cnfs.recrutement.models import Candidature
 
 CONSENTEMENT_VERSION = "2026-01"
 RETENTION_MONTHS = 24
@@ -40,6 +42,23 @@ def _check_recorder(actor: User | None, conseiller: User) -> None:
     if actor is None or actor.pk != conseiller.pk:
         if not permissions.is_advisor(conseiller):
             raise DomainError("Ce compte n’est pas celui d’un conseiller numérique.", code="interdit")
+    _check_en_poste(conseiller)
+
+
+# Stages of the programme's advisors who may not record activity yet (the training readiness gate decides them).
+NOT_YET_IN_THE_FIELD = (EtapeConseiller.CANDIDAT, EtapeConseiller.RECRUTE, EtapeConseiller.EN_FORMATION)
+
+
+def _check_en_poste(conseiller: User) -> None:
+    """An advisor recruited through the programme records activity once "en poste" (`formation`'s readiness gate:
+    initial training started and contract begun). Accounts without an application (other schemes) are not gated."""
+    etape = Candidature.objects.filter(user=conseiller).values_list("etape", flat=True).first()
+    if etape in NOT_YET_IN_THE_FIELD:
+        raise DomainError(
+            "La saisie d’activité s’ouvre à la prise de poste : quand la formation initiale a commencé et que le "
+            f"contrat a débuté (étape actuelle : {EtapeConseiller(etape).label}).",
+            code="pas_en_poste",
+        )
 
 
 def _referentiel(conseiller: User, data: Mapping[str, Any], today: dt.date | None) -> Referentiel:

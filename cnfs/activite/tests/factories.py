@@ -10,7 +10,7 @@ from cnfs.activite.models import LieuActivite
 from cnfs.core.enums import Role, ScopeType
 from cnfs.core.tests.factories import RoleAssignmentFactory, user_with_role
 from cnfs.lieux.tests.factories import LieuFactory
-from cnfs.recrutement.enums import StatutMiseEnRelation
+from cnfs.recrutement.enums import EtapeConseiller, StatutMiseEnRelation
 from cnfs.recrutement.tests.factories import CandidatureFactory, MiseEnRelationFactory, StructureFactory
 
 TODAY = dt.date(2026, 6, 15)  # services take `today` explicitly in tests
@@ -36,8 +36,8 @@ def conseiller_with_lieux(n: int = 1, *, structure=None, **lieu_kwargs):
 
 
 def recruit(user, structure):
-    """Link `user` to `structure` by a finalised recruitment (their host structure)."""
-    candidature = CandidatureFactory(user=user)
+    """Link `user` to `structure` by a finalised recruitment (their host structure), in the field already."""
+    candidature = CandidatureFactory(user=user, etape=EtapeConseiller.EN_POSTE)
     MiseEnRelationFactory(
         structure=structure,
         candidature=candidature,

@@ -21,7 +21,7 @@ from cnfs.core.errors import DomainError
 from cnfs.core.models import AuditEvent
 from cnfs.core.tests.factories import user_with_role
 from cnfs.lieux.tests.factories import LieuFactory
-from cnfs.recrutement.tests.factories import commune_lyon
+from cnfs.recrutement.tests.factories import CandidatureFactory, commune_lyon
 
 pytestmark = pytest.mark.django_db
 
@@ -135,6 +135,18 @@ def test_only_advisors_record_activity(role):
     user = user_with_role(role)
     with nothing_written(), pytest.raises(DomainError, match="votre propre activité"):
         _create(user, canal="domicile", commune_id="42218")
+
+
+@pytest.mark.parametrize("etape", ["candidat", "recrute", "en_formation"])
+def test_a_programme_advisor_records_activity_only_once_en_poste(etape):
+    user, (lieu,) = conseiller_with_lieux()
+    candidature = CandidatureFactory(user=user, email=user.email, etape=etape)
+    with nothing_written(), pytest.raises(DomainError, match="s’ouvre à la prise de poste") as error:
+        _create(user, lieu=lieu)
+    assert error.value.code == "pas_en_poste"
+    candidature.etape = "en_poste"
+    candidature.save(update_fields=["etape"])
+    assert _create(user, lieu=lieu).conseiller == user
 
 
 def test_an_advisor_cannot_record_for_another():
