@@ -54,22 +54,13 @@ def database_data():
         import django
 
         django.setup()
-        from cnfs.territoires.models import Commune
+        from cnfs.territoires.selectors import communes_points
 
-        rows = list(
-            Commune.objects.filter(latitude__isnull=False, longitude__isnull=False).values_list(
-                "code", "departement__code", "region__code", "population", "latitude", "longitude"
-            )
-        )
+        points = communes_points()
     except Exception as error:  # no database, no table, no driver: the benchmark still runs
         print(f"  base de données inutilisable ({type(error).__name__}) : communes synthétiques")
         return None, None
-    communes = None
-    if len(rows) > 1000:
-        code, dep, reg, pop, lat, lon = zip(*rows, strict=True)
-        communes = Communes(
-            np.array(code), np.array(dep), np.array(reg), np.array(pop, dtype=np.int64), np.array(lat), np.array(lon)
-        )
+    communes = points if len(points.codes) > 1000 else None
     places = None
     try:
         from cnfs.lieux.models import Lieu
@@ -192,9 +183,9 @@ def main(argv=None) -> int:
     # --- 3. Département instance: heuristic against the exact MILP ----------------------------------------
     print("\n3. Instance départementale : heuristique contre optimum exact (PLNE HiGHS)")
     sparse_mask = np.random.default_rng(3).random(len(plat)) < 0.02  # a sparse network leaves work to do
-    departements, counts = np.unique(communes.departement, return_counts=True)
+    departements, counts = np.unique(communes.departements, return_counts=True)
     code = "42" if "42" in departements else ("45" if "45" in departements else departements[np.argmax(counts)])
-    keep = communes.departement == code
+    keep = communes.departements == code
     dlat, dlon, dpop = lat[keep], lon[keep], communes.population[keep]
     current = cov.compute_coverage(dlat, dlon, plat, plon, sparse_mask)
     k_dep = 5 if args.smoke else 10
@@ -230,8 +221,8 @@ def sweep(communes: Communes, plat, plon, mask, model) -> None:
     """Heuristic / optimum over every département with at least 50 communes, K ∈ {5, 10}, thresholds 20 and 30."""
     print("\n4. Balayage : heuristique / optimum sur chaque département")
     plain_ratios, ratios, worst = [], [], None
-    for code in np.unique(communes.departement):
-        keep = communes.departement == code
+    for code in np.unique(communes.departements):
+        keep = communes.departements == code
         if keep.sum() < 50:
             continue
         lat, lon, pop = communes.latitude[keep], communes.longitude[keep], communes.population[keep]
