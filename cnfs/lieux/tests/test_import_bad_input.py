@@ -110,6 +110,29 @@ def test_likely_duplicates_are_reported_never_merged():
     assert "même pivot (43493312300029) et même adresse" in dup.reason
 
 
+def test_places_within_50_m_with_similar_names_are_reported_never_merged():
+    # ~33 m apart (0.0003° of latitude), no pivot to compare: the distance and the names give them away.
+    rows = [
+        v1_row(id="a", pivot="", nom="Médiathèque Tarentaize", latitude="45.44110", adresse="20 rue Jo Gouttebarge"),
+        v1_row(id="b", pivot="", nom="Mediatheque de Tarentaize", latitude="45.44140", adresse="Place Tarentaize"),
+        # As close, but another place: not reported.
+        v1_row(id="c", pivot="", nom="Maison France Services", latitude="45.44125", adresse="3 rue Beaubrun"),
+        # Same name, 90 m away: not reported.
+        v1_row(id="d", pivot="", nom="Médiathèque Tarentaize", latitude="45.44191", adresse="Autre rue"),
+    ]
+    report = run(rows)
+    assert report.created == 4 and Lieu.objects.count() == 4
+    assert [(d.line, d.other, d.reason) for d in report.duplicates] == [(3, "la ligne 2", "à 33 m avec un nom proche")]
+    assert "Doublon probable ligne 3" in "\n".join(report.summary_lines())
+
+
+def test_nearby_duplicates_are_found_across_grid_cells():
+    # 0.0010 and 0.00099° of longitude straddle a ~100 m grid cell boundary, 8 m apart at this latitude.
+    run([v1_row(id="a", pivot="", longitude="4.39100")])
+    report = run([v1_row(id="b", pivot="", longitude="4.39090", adresse="ailleurs")], mode=VALID_ONLY)
+    assert len(report.duplicates) == 1 and "à 8 m avec un nom proche" in report.duplicates[0].reason
+
+
 @pytest.mark.parametrize(
     "data, expected",
     [
