@@ -175,7 +175,7 @@ def lieux_recherche(
 ) -> Recherche:
     """Places matching the filters, nearest first from the origin the person gave (or by name without one).
 
-    Answers from the in-memory index (`index.py`), which also holds what the results show: no database query.
+    Answers from the in-memory index (`index.py`), which also holds what the results show: no query for places.
     """
     now = now or timezone.now()
     origine, autres, par_nom = resolve_origin(q=q, commune_code=commune_code, latitude=latitude, longitude=longitude)
