@@ -14,42 +14,9 @@ from django.db.models import Count
 from django.utils.text import slugify
 
 from cnfs.lieux.enums import ID_SOURCE_SEPARATOR, SCHEMA_LISTS
+from cnfs.lieux.fields import SCHEMA_COLUMNS, SCHEMA_FIELDS
 from cnfs.lieux.models import Lieu
 
-SCHEMA_COLUMNS = (
-    "id",
-    "pivot",
-    "nom",
-    "commune",
-    "code_postal",
-    "code_insee",
-    "adresse",
-    "complement_adresse",
-    "latitude",
-    "longitude",
-    "typologie",
-    "telephone",
-    "courriels",
-    "site_web",
-    "horaires",
-    "presentation_resume",
-    "presentation_detail",
-    "source",
-    "itinerance",
-    "structure_parente",
-    "date_maj",
-    "services",
-    "publics_specifiquement_adresses",
-    "prise_en_charge_specifique",
-    "frais_a_charge",
-    "dispositif_programmes_nationaux",
-    "formations_labels",
-    "autres_formations_labels",
-    "modalites_acces",
-    "modalites_accompagnement",
-    "fiche_acces_libre",
-    "prise_rdv",
-)
 PASS_NUMERIQUE_TEXT = "Pass numérique"
 LABELS = {name: dict(enum.choices) for name, enum in SCHEMA_LISTS.items() if enum is not None}
 
@@ -85,34 +52,26 @@ def autres_labels(lieu: Lieu) -> str:
 
 def as_schema(lieu: Lieu, shared: set[str] = frozenset()) -> dict:
     """One place as a dict of the schema's columns, values typed (lists as lists, numbers, ISO date)."""
-    row = {
-        "id": export_id(lieu, shared),
-        "pivot": lieu.pivot,
-        "nom": lieu.nom,
-        "commune": lieu.commune.nom,
-        "code_postal": lieu.code_postal,
-        "code_insee": lieu.commune_id,
-        "adresse": lieu.adresse,
-        "complement_adresse": lieu.complement_adresse,
-        "latitude": lieu.latitude,
-        "longitude": lieu.longitude,
-        "typologie": list(lieu.typologie or ()),
-        "telephone": lieu.telephone,
-        "courriels": list(lieu.courriels or ()),
-        "site_web": list(lieu.site_web or ()),
-        "horaires": lieu.horaires,
-        "presentation_resume": lieu.presentation_resume,
-        "presentation_detail": lieu.presentation_detail,
-        "source": lieu.source,
-        "structure_parente": lieu.structure_parente,
-        "date_maj": lieu.date_maj.isoformat(),
-        "autres_formations_labels": autres_labels(lieu),
-        "fiche_acces_libre": lieu.fiche_acces_libre,
-        "prise_rdv": lieu.prise_rdv,
-    }
-    for field in LABELS:
-        row[field] = labels_of(lieu, field)
-    return {column: row[column] for column in SCHEMA_COLUMNS}
+    row = {}
+    for column, name in SCHEMA_FIELDS:
+        if column == "id":
+            value = export_id(lieu, shared)
+        elif column == "commune":
+            value = lieu.commune.nom
+        elif column == "source":
+            value = lieu.source
+        elif name == "date_maj":
+            value = lieu.date_maj.isoformat()
+        elif name == "autres_formations_labels":
+            value = autres_labels(lieu)
+        elif name in LABELS:
+            value = labels_of(lieu, name)
+        elif name in SCHEMA_LISTS:
+            value = list(getattr(lieu, name) or ())
+        else:
+            value = getattr(lieu, name)
+        row[column] = value
+    return row
 
 
 def csv_cell(value) -> str:

@@ -19,6 +19,7 @@ from cnfs.lieux.enums import (
     PublicAdresse,
     Service,
 )
+from cnfs.lieux.fields import EDITABLE_FIELDS
 from cnfs.lieux.importers.plan import ALL_OR_NOTHING, MODES
 from cnfs.lieux.importers.rows import normalise_phone
 from cnfs.lieux.validators import CODE_POSTAL_RE, TELEPHONE_RE, coordinates_error, pivot_error
@@ -37,6 +38,10 @@ LIST_FIELDS = {
     "itinerance": (Itinerance, "Itinérance"),
 }
 TEXT_LISTS = ("typologie", "courriels", "site_web")
+# Edited fields that are one value each (the commune is entered as its INSEE code).
+SCALAR_FIELDS = tuple(
+    name for name in EDITABLE_FIELDS if name not in LIST_FIELDS and name not in TEXT_LISTS and name != "commune_id"
+)
 
 
 def _lines(value: str) -> list[str]:
@@ -102,27 +107,7 @@ class LieuForm(DsfrBaseForm):
 
     @classmethod
     def initial_for(cls, lieu) -> dict:
-        initial = {
-            name: getattr(lieu, name)
-            for name in (
-                "nom",
-                "pivot",
-                "code_postal",
-                "adresse",
-                "complement_adresse",
-                "latitude",
-                "longitude",
-                "telephone",
-                "horaires",
-                "presentation_resume",
-                "presentation_detail",
-                "structure_parente",
-                "autres_formations_labels",
-                "accepte_pass_numerique",
-                "fiche_acces_libre",
-                "prise_rdv",
-            )
-        }
+        initial = {name: getattr(lieu, name) for name in SCALAR_FIELDS}
         initial["code_insee"] = lieu.commune_id
         for name in TEXT_LISTS:
             initial[name] = "\n".join(getattr(lieu, name) or ()) if name != "typologie" else ", ".join(lieu.typologie)

@@ -144,7 +144,8 @@ def is_valid(value: object) -> bool:
     return True
 
 
-def _paris_wall_time(at: datetime) -> datetime:
+def paris_wall_time(at: datetime) -> datetime:
+    """`at` as the parser reads it: Paris wall-clock time, naive, to the second (naive input: already Paris time)."""
     if at.tzinfo is not None:
         at = at.astimezone(PARIS)
     return at.replace(tzinfo=None, microsecond=0)
@@ -171,7 +172,19 @@ def is_open(value: object, at: datetime) -> bool:
     parsed = _parsed_or_none(value)
     if parsed is None:
         return False
-    return parsed.is_open(_paris_wall_time(at))
+    return parsed.is_open(paris_wall_time(at))
+
+
+def open_window(value: object, at: datetime) -> tuple[bool, datetime, datetime | None]:
+    """(`is_open(value, at)`, `at` and the next change of state, both as Paris wall times (None: never changes)).
+
+    The answer holds for every instant of [at, next change): the search caches it per string until then.
+    """
+    wall = paris_wall_time(at)
+    parsed = _parsed_or_none(value)
+    if parsed is None:
+        return False, wall, None
+    return parsed.is_open(wall), wall, parsed.next_change(wall)
 
 
 def open_on(value: object, weekday: int, *, reference: date | None = None) -> bool:
@@ -185,6 +198,13 @@ def open_on(value: object, weekday: int, *, reference: date | None = None) -> bo
         return False
     reference = reference or _today()
     return _open_on_day(value, reference + timedelta(days=(weekday - reference.weekday()) % 7))
+
+
+def opens_on_day(value: object, day: date) -> bool:
+    """Whether the place opens at some time on `day` (blank or invalid hours: no)."""
+    if not isinstance(value, str) or not value.strip():
+        return False
+    return _open_on_day(value, day)
 
 
 @lru_cache(maxsize=16384)

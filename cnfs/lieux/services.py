@@ -11,8 +11,8 @@ from django.utils import timezone
 from cnfs.core.errors import DomainError
 from cnfs.core.models import User
 from cnfs.core.services import audit_log
+from cnfs.lieux.fields import EDITABLE_FIELDS, IMPORTED_FIELDS
 from cnfs.lieux.importers.plan import ALL_OR_NOTHING, MODES, ImportReport, plan_import
-from cnfs.lieux.importers.rows import IMPORTED_FIELDS
 from cnfs.lieux.models import DERIVED_FIELDS, Lieu
 
 BATCH = 500
@@ -83,38 +83,6 @@ def lieux_import(
     return report
 
 
-# Fields a manager edits through the form (everything of the schema except identity and date_maj).
-EDITABLE_FIELDS = (
-    "nom",
-    "pivot",
-    "commune_id",
-    "code_postal",
-    "adresse",
-    "complement_adresse",
-    "latitude",
-    "longitude",
-    "typologie",
-    "telephone",
-    "courriels",
-    "site_web",
-    "horaires",
-    "presentation_resume",
-    "presentation_detail",
-    "itinerance",
-    "structure_parente",
-    "services",
-    "publics_specifiquement_adresses",
-    "prise_en_charge_specifique",
-    "frais_a_charge",
-    "dispositif_programmes_nationaux",
-    "formations_labels",
-    "autres_formations_labels",
-    "modalites_acces",
-    "modalites_accompagnement",
-    "fiche_acces_libre",
-    "prise_rdv",
-    "accepte_pass_numerique",
-)
 OWN_SOURCE = "cnfs"
 
 

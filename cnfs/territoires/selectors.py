@@ -107,24 +107,33 @@ class CommunePoints(NamedTuple):
     latitude: np.ndarray  # float64, degrees
     longitude: np.ndarray  # float64, degrees
     population: np.ndarray  # int64
+    names: np.ndarray  # str
+    departements: np.ndarray  # str, code of the département
+    regions: np.ndarray  # str, code of the région
 
 
 def communes_points(departements: list[str] | None = None) -> CommunePoints:
-    """Every commune's point and population as numpy arrays, for coverage computations (one query)."""
+    """Every commune's point, population, name and territory codes as numpy arrays, for coverage computations.
+
+    One query. `departements` restricts to those départements (codes).
+    """
     queryset = Commune.objects.filter(latitude__isnull=False, longitude__isnull=False)
     if departements:
         queryset = queryset.filter(departement__code__in=departements)
-    rows = list(queryset.order_by("code").values_list("code", "latitude", "longitude", "population"))
-    if not rows:
-        return CommunePoints(
-            np.array([], dtype=str), np.array([], dtype=float), np.array([], dtype=float), np.array([], dtype=np.int64)
+    rows = list(
+        queryset.order_by("code").values_list(
+            "code", "latitude", "longitude", "population", "nom", "departement__code", "region__code"
         )
-    codes, latitude, longitude, population = zip(*rows, strict=True)
+    )
+    codes, latitude, longitude, population, names, deps, regions = zip(*rows, strict=True) if rows else [()] * 7
     return CommunePoints(
         np.array(codes, dtype=str),
         np.array(latitude, dtype=np.float64),
         np.array(longitude, dtype=np.float64),
         np.array(population, dtype=np.int64),
+        np.array(names, dtype=str),
+        np.array(deps, dtype=str),
+        np.array(regions, dtype=str),
     )
 
 

@@ -55,14 +55,17 @@ def decode(data: bytes) -> tuple[str, str]:
     else:
         candidates = [("utf-8", "UTF-8"), ("cp1252", "Windows-1252")]
     if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        line = _line_of(data, data.index(b"\x00"))
         raise ImportFileError(
-            "Encodage non reconnu : le fichier contient des octets nuls (UTF-16 sans marque d’ordre, ou fichier "
-            "binaire comme un classeur Excel). Enregistrez-le en CSV UTF-8."
+            f"Encodage non reconnu : octet nul ligne {line} (UTF-16 sans marque "
+            "d’ordre, ou fichier binaire comme un classeur Excel). Enregistrez-le en CSV UTF-8."
         )
+    first_error = None
     for codec, name in candidates:
         try:
             text = data.decode(codec)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            first_error = first_error or exc
             continue
         bad = MOJIBAKE.search(text)
         if bad:
@@ -72,9 +75,17 @@ def decode(data: bytes) -> tuple[str, str]:
                 "(UTF-8 relu comme Windows-1252). Réenregistrez le fichier en UTF-8 depuis sa source."
             )
         return text, name
+    where = ""
+    if first_error is not None:
+        byte = first_error.object[first_error.start]
+        where = f" (octet 0x{byte:02X} ligne {_line_of(data, first_error.start)})"
     raise ImportFileError(
-        "Encodage non reconnu : le fichier n’est ni en UTF-8 ni en Windows-1252. Enregistrez-le en CSV UTF-8."
+        f"Encodage non reconnu{where} : le fichier n’est ni en UTF-8 ni en Windows-1252. Enregistrez-le en CSV UTF-8."
     )
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
 
 
 def detect_version(columns) -> str:
@@ -110,9 +121,9 @@ def detect_delimiter(header: str) -> str:
             best, best_score = delimiter, score
     if best_score < 2:
         raise ImportFileError(
-            "Séparateur non reconnu : la première ligne doit nommer les colonnes du schéma (id, nom, commune, "
-            "code_postal, adresse…) séparées par des virgules ou des points-virgules. "
-            f"Première ligne lue : « {header[:120]} »."
+            "Séparateur non reconnu ligne 1 : la première ligne doit nommer les colonnes du schéma (id, nom, "
+            "commune, code_postal, adresse…) séparées par des virgules ou des points-virgules. "
+            f"Ligne lue : « {header[:120]} »."
         )
     return best
 
@@ -124,8 +135,8 @@ def read_csv(text: str, encoding: str) -> ParsedFile:
     try:
         columns = [c.strip() for c in next(reader)]
     except (StopIteration, csv.Error) as exc:
-        raise ImportFileError(f"En-tête illisible : {exc}.") from None
-    check_columns(columns, "En-tête")
+        raise ImportFileError(f"En-tête illisible ligne 1 : {exc}.") from None
+    check_columns(columns, "En-tête (ligne 1)")
     version = detect_version(columns)
     parsed = ParsedFile([], columns, version, "csv", encoding, delimiter)
     while True:
@@ -192,12 +203,12 @@ def read_file(data: bytes, *, filename: str = "") -> ParsedFile:
     if len(data) > MAX_BYTES:
         raise ImportFileError(f"Fichier trop volumineux ({len(data) // 1_000_000} Mo ; maximum 50 Mo).")
     if not data.strip():
-        raise ImportFileError("Le fichier est vide.")
+        raise ImportFileError("Le fichier est vide : aucune ligne à lire, pas même l’en-tête (ligne 1).")
     text, encoding = decode(data)
     if text.lstrip("\ufeff \r\n\t").startswith(("[", "{")) or filename.lower().endswith(".json"):
         parsed = read_json(text, encoding)
     else:
         parsed = read_csv(text, encoding)
     if not parsed.records and not parsed.errors:
-        raise ImportFileError("Le fichier ne contient aucun lieu : seul l’en-tête est présent.")
+        raise ImportFileError("Le fichier ne contient aucun lieu : seul l’en-tête (ligne 1) est présent.")
     return parsed

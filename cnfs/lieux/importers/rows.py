@@ -39,40 +39,6 @@ TYPOLOGIE_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 EMAIL_RE = re.compile(r"^[^@\s;,|]+@[^@\s;,|]+\.[^@\s;,|]{2,}$")
 _url = URLValidator(schemes=["http", "https"])
 
-# Model fields an import writes (never `structure_id`, which belongs to the platform).
-IMPORTED_FIELDS = (
-    "pivot",
-    "nom",
-    "commune_id",
-    "code_postal",
-    "adresse",
-    "complement_adresse",
-    "latitude",
-    "longitude",
-    "typologie",
-    "telephone",
-    "courriels",
-    "site_web",
-    "horaires",
-    "presentation_resume",
-    "presentation_detail",
-    "itinerance",
-    "structure_parente",
-    "date_maj",
-    "services",
-    "publics_specifiquement_adresses",
-    "prise_en_charge_specifique",
-    "frais_a_charge",
-    "dispositif_programmes_nationaux",
-    "formations_labels",
-    "autres_formations_labels",
-    "modalites_acces",
-    "modalites_accompagnement",
-    "fiche_acces_libre",
-    "prise_rdv",
-    "accepte_pass_numerique",
-)
-
 
 @dataclass
 class RowResult:

@@ -21,28 +21,12 @@ from cnfs.lieux.maillage import coverage as cov
 from cnfs.lieux.maillage import placement as pl
 from cnfs.lieux.models import Lieu
 from cnfs.territoires.models import Commune, Departement, Region
+from cnfs.territoires.selectors import CommunePoints, communes_points
 
 DEFAULT_THRESHOLD = 30
 THRESHOLDS = (10, 15, 20, 30, 45, 60)
 CANDIDATES_WITHOUT_PLACE = "sans-lieu"
 CANDIDATES_ALL = "toutes"
-
-
-@dataclass(frozen=True)
-class CommuneArrays:
-    """Every commune with coordinates, as parallel arrays; `position` maps an INSEE code to its row."""
-
-    code: np.ndarray
-    nom: np.ndarray
-    departement: np.ndarray
-    region: np.ndarray
-    population: np.ndarray
-    latitude: np.ndarray
-    longitude: np.ndarray
-    position: dict[str, int] = field(repr=False)
-
-    def __len__(self) -> int:
-        return len(self.code)
 
 
 @dataclass(frozen=True)
@@ -142,30 +126,10 @@ def data_version() -> tuple:
     return (_communes_version(), _places_version())
 
 
-def commune_arrays(version: tuple | None = None) -> CommuneArrays:
-    """Every commune with coordinates, in one query, memoised under the data version."""
+def commune_arrays(version: tuple | None = None) -> CommunePoints:
+    """Every commune with coordinates (`territoires.selectors.communes_points`), memoised under the data version."""
     version = version or data_version()
-
-    def load() -> CommuneArrays:
-        rows = list(
-            Commune.objects.filter(latitude__isnull=False, longitude__isnull=False)
-            .order_by("code")
-            .values_list("code", "nom", "departement__code", "region__code", "population", "latitude", "longitude")
-        )
-        columns = list(zip(*rows, strict=True)) if rows else [()] * 7
-        code = np.array(columns[0], dtype=object)
-        return CommuneArrays(
-            code=code,
-            nom=np.array(columns[1], dtype=object),
-            departement=np.array(columns[2], dtype=object),
-            region=np.array(columns[3], dtype=object),
-            population=np.array(columns[4], dtype=np.int64),
-            latitude=np.array(columns[5], dtype=np.float64),
-            longitude=np.array(columns[6], dtype=np.float64),
-            position={c: i for i, c in enumerate(code)},
-        )
-
-    return _memo.get(("communes", version[0]), load)
+    return _memo.get(("communes", version[0]), communes_points)
 
 
 def place_arrays(version: tuple | None = None) -> PlaceArrays:
@@ -197,7 +161,7 @@ def place_arrays(version: tuple | None = None) -> PlaceArrays:
 class CoverageState:
     """Nearest place and estimated time of every commune for one label, with the arrays it came from."""
 
-    communes: CommuneArrays
+    communes: CommunePoints
     places: PlaceArrays
     result: cov.CoverageResult
     label: str | None
@@ -293,15 +257,15 @@ def territory_coverage(
     state = coverage_state(label)
     communes = state.communes
     if departements is None:
-        indices = np.arange(len(communes))
+        indices = np.arange(len(communes.codes))
     else:
-        indices = np.flatnonzero(np.isin(communes.departement, list(departements)))
+        indices = np.flatnonzero(np.isin(communes.departements, list(departements)))
     minutes = state.result.minutes[indices]
     population = communes.population[indices]
     scope = "France" if departements is None else "Territoire"
     total = cov.indicators_by(None, population, minutes, national_code=scope)[scope]
-    by_departement = cov.indicators_by(communes.departement[indices], population, minutes)
-    by_region = cov.indicators_by(communes.region[indices], population, minutes) if departements is None else {}
+    by_departement = cov.indicators_by(communes.departements[indices], population, minutes)
+    by_region = cov.indicators_by(communes.regions[indices], population, minutes) if departements is None else {}
     least = indices[cov.least_covered(minutes, population, threshold=cov.TIME_BANDS[-1], limit=limit)]
     return TerritoryCoverage(
         state=state,
@@ -320,10 +284,10 @@ def commune_row(state: CoverageState, i: int) -> dict:
     nearest = int(result.nearest_index[i])
     km = float(result.km[i])
     return {
-        "code": communes.code[i],
-        "nom": communes.nom[i],
-        "departement": communes.departement[i],
-        "region": communes.region[i],
+        "code": communes.codes[i],
+        "nom": communes.names[i],
+        "departement": communes.departements[i],
+        "region": communes.regions[i],
         "population": int(communes.population[i]),
         "km": km if np.isfinite(km) else None,
         "minutes": float(result.minutes[i]) if np.isfinite(km) else None,
@@ -372,9 +336,9 @@ def propose_sites(
     state = coverage_state(label)
     communes, places = state.communes, state.places
     in_scope = (
-        np.ones(len(communes), dtype=bool)
+        np.ones(len(communes.codes), dtype=bool)
         if departements is None
-        else np.isin(communes.departement, list(departements))
+        else np.isin(communes.departements, list(departements))
     )
     if departements is None:
         demand = uncovered_demand(state, threshold)
@@ -391,7 +355,7 @@ def propose_sites(
     if candidates == CANDIDATES_WITHOUT_PLACE:
         mask = places.mask(state.label)
         served = places.commune if mask is None else places.commune[mask]
-        pool &= ~np.isin(communes.code, np.unique(served.astype(str)) if len(served) else [])
+        pool &= ~np.isin(communes.codes, np.unique(served.astype(str)) if len(served) else [])
     pool_rows = np.flatnonzero(pool)
     proposal = pl.plan_sites(demand, communes.latitude[pool_rows], communes.longitude[pool_rows], k, method=method)
     sites, running = [], 0
@@ -401,9 +365,9 @@ def propose_sites(
         sites.append(
             {
                 "rank": len(sites) + 1,
-                "code": communes.code[row],
-                "nom": communes.nom[row],
-                "departement": communes.departement[row],
+                "code": communes.codes[row],
+                "nom": communes.names[row],
+                "departement": communes.departements[row],
                 "population": int(communes.population[row]),
                 "gain": int(gain),
                 "cumulative": running,

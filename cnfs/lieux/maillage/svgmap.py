@@ -56,11 +56,33 @@ class _Projection:
         return np.round(x, 1), np.round(y, 1)
 
 
+# Beyond this many proposed sites, their gains are left to the table: labels would cover each other.
+MAX_GAIN_LABELS = 30
+
+
+def gain_text(gain: int) -> str:
+    """ "+12 345 hab." (French thousands separator: a narrow no-break space)."""
+    return f"+{gain:,}".replace(",", "\u202f") + "\u00a0hab."
+
+
 def _sites(projection: _Projection, sites: list[dict]) -> list[dict]:
+    """Proposed sites with their point on the map and, when there are few, the inhabitants each one adds."""
     out = []
     for site in sites:
         x, y = projection(site["latitude"], site["longitude"])
-        out.append({**site, "x": float(x), "y": float(y)})
+        x, y = float(x), float(y)
+        # The label goes right of the mark, or left of it near the right edge.
+        right = x < projection.width - 70
+        out.append(
+            {
+                **site,
+                "x": x,
+                "y": y,
+                "gain_label": gain_text(int(site["gain"])) if len(sites) <= MAX_GAIN_LABELS else "",
+                "label_x": round(x + 11 if right else x - 11, 1),
+                "label_anchor": "start" if right else "end",
+            }
+        )
     return out
 
 

@@ -49,12 +49,15 @@ FRANCE_OUTLINE = (
 
 @dataclass(frozen=True)
 class Communes:
-    code: np.ndarray
-    departement: np.ndarray
-    region: np.ndarray
-    population: np.ndarray
+    """Synthetic stand-in for `territoires.selectors.CommunePoints` (same fields), usable without a database."""
+
+    codes: np.ndarray
     latitude: np.ndarray
     longitude: np.ndarray
+    population: np.ndarray
+    names: np.ndarray
+    departements: np.ndarray
+    regions: np.ndarray
 
 
 def synthetic_communes(n: int = 35_000, *, seed: int = 42) -> Communes:
@@ -79,7 +82,8 @@ def synthetic_communes(n: int = 35_000, *, seed: int = 42) -> Communes:
     departement = np.array([f"{d:02d}" for d in dep])
     region = np.array([f"R{c + 1:02d}" for c in col])
     code = np.array([f"{dep[i]:02d}{i % 1000:03d}" for i in range(n)])
-    return Communes(code, departement, region, population, lat, lon)
+    names = np.array([f"Commune synthétique {i + 1}" for i in range(n)])
+    return Communes(code, lat, lon, population, names, departement, region)
 
 
 def synthetic_places(communes: Communes, n: int = 20_000, *, seed: int = 7, jitter_km: float = 3.0):

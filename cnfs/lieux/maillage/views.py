@@ -120,7 +120,7 @@ def territoire(request, code: str | None = None):
             communes.latitude[indices],
             communes.longitude[indices],
             state.result.band[indices],
-            communes.nom[indices],
+            communes.names[indices],
             communes.population[indices],
             sites=sites,
             newly_covered=newly,

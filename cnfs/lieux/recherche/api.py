@@ -4,7 +4,7 @@ from django.http import JsonResponse
 from ninja import Router, Schema
 
 from cnfs.lieux.recherche.formatting import format_km, lieu_url
-from cnfs.lieux.recherche.forms import RechercheParams
+from cnfs.lieux.recherche.forms import RechercheApiParams
 from cnfs.lieux.recherche.selectors import lieux_recherche
 
 router = Router(tags=["Lieux"])
@@ -59,7 +59,7 @@ ou nom du lieu), `commune` (code INSEE), `lat` et `lon` (position), `services`, 
     description=DESCRIPTION,
 )
 def recherche(request):
-    form = RechercheParams(request.GET)
+    form = RechercheApiParams(request.GET)
     if not form.is_valid():
         errors = [{"champ": field, "message": message} for field, items in form.errors.items() for message in items]
         return JsonResponse({"detail": "Paramètres de recherche invalides.", "errors": errors}, status=400)

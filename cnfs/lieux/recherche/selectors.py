@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from functools import partial
+from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404
@@ -20,20 +19,6 @@ from cnfs.territoires.selectors import commune_search
 
 SATURDAY = 5
 COMMUNES_CACHE_SECONDS = 3600
-# What the results list, the map and the API show: read as plain values, no model instances.
-LIST_VALUES = (
-    "id",
-    "nom",
-    "adresse",
-    "complement_adresse",
-    "code_postal",
-    "latitude",
-    "longitude",
-    "horaires",
-    "commune__nom",
-    "commune__code",
-    *LABEL_FLAGS.values(),
-)
 LABEL_NAMES = {flag: Label(label).label for label, flag in LABEL_FLAGS.items()}
 
 
@@ -167,21 +152,12 @@ def _commune_origin(commune: CommuneChoix, q: str) -> Origine:
     return Origine(commune.latitude, commune.longitude, f"{commune.nom} ({postcode})", commune)
 
 
-def hours_checks(*, ouvert_maintenant: bool, ouvert_samedi: bool, now: datetime, today: date) -> list:
-    checks = []
-    if ouvert_maintenant:
-        checks.append(partial(_is_open, at=now))
-    if ouvert_samedi:
-        checks.append(partial(_open_on, weekday=SATURDAY, reference=today))
-    return checks
-
-
-def _is_open(value: str, *, at: datetime) -> bool:
-    return horaires.is_open(value, at)
-
-
-def _open_on(value: str, *, weekday: int, reference: date) -> bool:
-    return horaires.open_on(value, weekday, reference=reference)
+def hours_filters(*, ouvert_maintenant: bool, ouvert_samedi: bool, now: datetime, today: date) -> dict:
+    """The opening-hours part of `Filters`: open at `now`, and open on the coming Saturday (today if Saturday)."""
+    return {
+        "open_at": now if ouvert_maintenant else None,
+        "open_day": today + timedelta(days=(SATURDAY - today.weekday()) % 7) if ouvert_samedi else None,
+    }
 
 
 def lieux_recherche(
@@ -199,7 +175,7 @@ def lieux_recherche(
 ) -> Recherche:
     """Places matching the filters, nearest first from the origin the person gave (or by name without one).
 
-    Answers from the in-memory index (`index.py`), then reads only the places shown, in one query.
+    Answers from the in-memory index (`index.py`), which also holds what the results show: no query for places.
     """
     now = now or timezone.now()
     origine, autres, par_nom = resolve_origin(q=q, commune_code=commune_code, latitude=latitude, longitude=longitude)
@@ -212,7 +188,7 @@ def lieux_recherche(
     filters = Filters(
         values=valeurs or {},
         name=q if par_nom else "",
-        hours=hours_checks(
+        **hours_filters(
             ouvert_maintenant=ouvert_maintenant,
             ouvert_samedi=ouvert_samedi,
             now=now,
@@ -220,14 +196,11 @@ def lieux_recherche(
         ),
     )
     origin = (origine.latitude, origine.longitude) if origine else None
-    hits = get_index().search(filters, origin=origin, limit=limit, radius_km=rayon_km)
-    rows = Lieu.objects.filter(pk__in=[pk for pk, _ in hits]).order_by().values(*LIST_VALUES)
-    lieux = {row["id"]: LieuResume.from_values(row) for row in rows}
-    recherche.resultats = [
-        Resultat(lieux[pk], distance, horaires.is_open(lieux[pk].horaires, now))
-        for pk, distance in hits
-        if pk in lieux  # deleted since the index was built
-    ]
+    index = get_index()
+    hits = index.search_positions(filters, origin=origin, limit=limit, radius_km=rayon_km)
+    for position, distance in hits:
+        lieu = LieuResume.from_values(index.record(position))
+        recherche.resultats.append(Resultat(lieu, distance, horaires.is_open(lieu.horaires, now)))
     return recherche
 
 

@@ -110,24 +110,50 @@ def test_likely_duplicates_are_reported_never_merged():
     assert "même pivot (43493312300029) et même adresse" in dup.reason
 
 
+def test_places_within_50_m_with_similar_names_are_reported_never_merged():
+    # ~33 m apart (0.0003° of latitude), no pivot to compare: the distance and the names give them away.
+    rows = [
+        v1_row(id="a", pivot="", nom="Médiathèque Tarentaize", latitude="45.44110", adresse="20 rue Jo Gouttebarge"),
+        v1_row(id="b", pivot="", nom="Mediatheque de Tarentaize", latitude="45.44140", adresse="Place Tarentaize"),
+        # As close, but another place: not reported.
+        v1_row(id="c", pivot="", nom="Maison France Services", latitude="45.44125", adresse="3 rue Beaubrun"),
+        # Same name, 90 m away: not reported.
+        v1_row(id="d", pivot="", nom="Médiathèque Tarentaize", latitude="45.44191", adresse="Autre rue"),
+    ]
+    report = run(rows)
+    assert report.created == 4 and Lieu.objects.count() == 4
+    assert [(d.line, d.other, d.reason) for d in report.duplicates] == [(3, "la ligne 2", "à 33 m avec un nom proche")]
+    assert "Doublon probable ligne 3" in "\n".join(report.summary_lines())
+
+
+def test_nearby_duplicates_are_found_across_grid_cells():
+    # 0.0010 and 0.00099° of longitude straddle a ~100 m grid cell boundary, 8 m apart at this latitude.
+    run([v1_row(id="a", pivot="", longitude="4.39100")])
+    report = run([v1_row(id="b", pivot="", longitude="4.39090", adresse="ailleurs")], mode=VALID_ONLY)
+    assert len(report.duplicates) == 1 and "à 8 m avec un nom proche" in report.duplicates[0].reason
+
+
 @pytest.mark.parametrize(
     "data, expected",
     [
-        (b"", "Le fichier est vide."),
-        (b"  \n\n", "Le fichier est vide."),
-        (b"id,pivot,nom,commune,code_postal,adresse\n", "seul l’en-tête est présent"),
+        (b"", "Le fichier est vide : aucune ligne à lire, pas même l’en-tête (ligne 1)."),
+        (b"  \n\n", "Le fichier est vide"),
+        (b"id,pivot,nom,commune,code_postal,adresse\n", "seul l’en-tête (ligne 1) est présent"),
         (b"[]", "aucun lieu"),
         (b"{pas du json", "JSON invalide ligne 1"),
-        (b"id:nom:commune:code_postal:adresse\n1:x:y:42000:z\n", "Séparateur non reconnu"),
-        (b"id,nom,commune,zip,street\n1,a,b,c,d\n", "colonne(s) obligatoire(s) absente(s) : code_postal, adresse"),
-        ("id,nom,commune,code_postal,adresse\n".encode("utf-16-le"), "Encodage non reconnu"),
+        (b"id:nom:commune:code_postal:adresse\n1:x:y:42000:z\n", "Séparateur non reconnu ligne 1"),
+        (
+            b"id,nom,commune,zip,street\n1,a,b,c,d\n",
+            "En-tête (ligne 1) : colonne(s) obligatoire(s) absente(s) : code_postal, adresse",
+        ),
+        ("id,nom,commune,code_postal,adresse\n".encode("utf-16-le"), "Encodage non reconnu : octet nul ligne 1"),
         (
             "id,nom,commune,code_postal,adresse\n1,Médiathèque,Saint-Étienne,42000,rue\n".encode()
             .decode("latin-1")
             .encode(),
             "Encodage incorrect : caractères « Ã© » ligne 2",
         ),
-        (b"id,nom,commune,code_postal,adresse\n1,\x81\x8d,b,42000,d\n", "Encodage non reconnu"),
+        (b"id,nom,commune,code_postal,adresse\n1,a,b,42000,d\n2,\x81\x8d,b,42000,d\n", "octet 0x81 ligne 3"),
     ],
 )
 def test_unreadable_files_are_refused_whole(data, expected):
@@ -142,6 +168,21 @@ def test_rows_with_another_delimiter_are_rejected_with_their_line():
     bad_line = csv_bytes([v1_row(id="x")], delimiter=";").split(b"\n")[1]
     report = run(good + bad_line + b"\n")
     assert "colonne(s) au lieu de 32" in reasons(report)[3] and "virgule" in reasons(report)[3]
+    assert not report.written and Lieu.objects.count() == 0  # the good row waits for the file to be fixed
+
+
+def test_a_failure_while_writing_leaves_nothing_half_imported(monkeypatch):
+    run([v1_row(id="existant")])
+    rows = [v1_row(id="existant", nom="Nouveau nom"), v1_row(id="nouveau", latitude="45.44", longitude="4.38")]
+
+    def broken_bulk_update(*args, **kwargs):
+        raise RuntimeError("panne de la base pendant l’écriture")
+
+    monkeypatch.setattr(Lieu.objects, "bulk_update", broken_bulk_update)
+    with pytest.raises(RuntimeError):
+        run(rows)  # the new place was already inserted when the update of the existing one failed
+    assert list(Lieu.objects.values_list("source_id", "nom")) == [("existant", "Médiathèque Tarentaize")]
+    assert AuditEvent.objects.filter(action="lieux.import").count() == 1
 
 
 def test_windows_1252_and_semicolons_are_detected():

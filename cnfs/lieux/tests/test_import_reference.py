@@ -76,3 +76,37 @@ def test_command_refuses_missing_file_and_all_or_nothing_failures(tmp_path):
     empty.write_bytes(b"")
     with pytest.raises(CommandError, match="Le fichier est vide"):
         command("import", str(empty))
+
+
+@pytest.fixture
+def http_server(tmp_path):
+    """A real HTTP server on localhost serving `tmp_path`: `cnfs lieux import URL` downloads from it."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(tmp_path)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_command_imports_from_a_url(tmp_path, http_server):
+    from cnfs.lieux.tests.helpers import csv_bytes, v1_row
+    from cnfs.territoires.tests.factories import CommuneFactory
+
+    CommuneFactory()
+    (tmp_path / "lieux.csv").write_bytes(csv_bytes([v1_row()]))
+    output = command("import", f"{http_server}/lieux.csv")
+    assert "1 créé(s)" in output and Lieu.objects.get().source_id == "lieu-1"
+    with pytest.raises(CommandError, match=r"Téléchargement refusé par le serveur \(404\)"):
+        command("import", f"{http_server}/absent.csv")
+    with pytest.raises(CommandError, match="Téléchargement impossible"):
+        command("import", "http://127.0.0.1:9/lieux.csv")  # nothing listens on the discard port
+    assert Lieu.objects.count() == 1

@@ -91,7 +91,7 @@ def synthetic_france():
 def departement_instance(code: str, threshold: float = 30):
     communes, plat, plon = synthetic_france()
     france_services = np.random.default_rng(3).random(len(plat)) < 0.02
-    keep = communes.departement == code
+    keep = communes.departements == code
     lat, lon, pop = communes.latitude[keep], communes.longitude[keep], communes.population[keep]
     current = cov.compute_coverage(lat, lon, plat, plon, france_services)
     demand = pl.UncoveredDemand(lat, lon, pop, current.minutes, threshold=threshold)

@@ -5,6 +5,7 @@ import pytest
 from cnfs.lieux.maillage import selectors
 from cnfs.lieux.tests.factories import LieuFactory
 from cnfs.territoires.models import Commune
+from cnfs.territoires.selectors import CommunePoints, communes_points
 from cnfs.territoires.tests.factories import CommuneFactory, DepartementFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,13 +65,27 @@ def world():
 
 def test_arrays_are_read_once_and_follow_the_data(world, django_assert_num_queries):
     state = selectors.coverage_state()
-    assert len(state.communes) == 6 and len(state.places) == 3
+    assert len(state.communes.codes) == 6 and len(state.places) == 3
     assert state.places.labels["france-services"].tolist() == [True, False, False]
     with django_assert_num_queries(2):  # the two version aggregates, nothing else
         assert selectors.coverage_state() is state
     LieuFactory(commune=world["communes"]["42147"], latitude=45.6076, longitude=4.0654)
     fresh = selectors.coverage_state()
     assert fresh is not state and len(fresh.places) == 4
+
+
+def test_communes_come_from_the_territories_loader_with_names_and_codes(world):
+    # One loader of commune points for every coverage computation: `territoires.selectors.communes_points`.
+    communes = selectors.coverage_state().communes
+    assert isinstance(communes, CommunePoints)
+    assert list(communes.codes) == sorted(code for code, *_ in COMMUNES)
+    row = list(communes.codes).index("42218")
+    region = world["departements"]["42"].region.code
+    assert (communes.names[row], communes.departements[row], communes.regions[row]) == ("Saint-Étienne", "42", region)
+    assert communes.population[row] == 172565 and communes.latitude.dtype.kind == "f"
+    loire = communes_points(["42"])
+    assert set(loire.departements) == {"42"} and len(loire.names) == 4
+    assert all(len(column) == 0 for column in communes_points(["75"]))
 
 
 def test_territory_report_of_the_loire(world):

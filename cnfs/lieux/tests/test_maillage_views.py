@@ -127,6 +127,9 @@ def test_placement_proposal_on_the_page(client, world):
     assert "Implantations proposées" in html
     assert "Site proposé n° 1 : Chalmazel-Jeansagnière" in html
     assert "16\u202f477" in html or "16 477" in html or "16477" in html
+    # On the map itself, beside the numbered mark: the inhabitants the site adds, readable without hovering.
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert ">+16\u202f477\u00a0hab.</text>" in svg
     assert "implantations.csv?" in html
     csv_url = reverse("lieux:maillage_departement_implantations_csv", kwargs={"code": "42"})
     csv_response = client.get(csv_url, {"sites": 2})
@@ -202,3 +205,19 @@ def test_mon_espace_card(client, world, who, shown):
     login(client, world, who)
     html = client.get(reverse("core:mon_espace")).content.decode()
     assert ("Maillage territorial" in html) is shown
+
+
+def test_gain_labels_are_left_to_the_table_when_sites_are_many():
+    import numpy as np
+
+    from cnfs.lieux.maillage.svgmap import MAX_GAIN_LABELS, commune_map, gain_text
+
+    assert gain_text(1234567) == "+1\u202f234\u202f567\u00a0hab."
+    lat, lon = np.array([45.0, 46.0]), np.array([4.0, 5.0])
+    args = (lat, lon, np.array([0, 3]), np.array(["A", "B"]), np.array([10, 20]))
+
+    def sites(count):
+        return [{"rank": i + 1, "nom": "A", "gain": 7, "latitude": 45.0, "longitude": 4.0} for i in range(count)]
+
+    assert all(s["gain_label"] == "+7\u00a0hab." for s in commune_map(*args, sites=sites(3)).sites)
+    assert all(s["gain_label"] == "" for s in commune_map(*args, sites=sites(MAX_GAIN_LABELS + 1)).sites)

@@ -125,3 +125,21 @@ def test_pivot_validation(value, ok):
 def test_coordinates_error(latitude, longitude, expected):
     message = coordinates_error(latitude, longitude)
     assert (message is None) if expected is None else (expected in message)
+
+
+def test_one_field_mapping_serves_import_form_and_export():
+    import json
+
+    from cnfs.lieux.enums import SCHEMA_LISTS
+    from cnfs.lieux.fields import EDITABLE_FIELDS, IMPORTED_FIELDS, SCHEMA_COLUMNS
+    from cnfs.lieux.forms import SCALAR_FIELDS
+    from cnfs.lieux.tests.conftest import SCHEMA_V1, require_reference
+
+    schema = json.loads(require_reference(SCHEMA_V1).read_text(encoding="utf-8"))
+    assert list(SCHEMA_COLUMNS) == [f["name"] for f in schema["fields"]]  # 32 columns, in the schema's order
+    model_fields = {f.name if not f.is_relation else f.attname for f in Lieu._meta.get_fields() if f.concrete}
+    assert set(IMPORTED_FIELDS) <= model_fields
+    assert "source" not in IMPORTED_FIELDS and "structure_id" not in IMPORTED_FIELDS
+    assert set(IMPORTED_FIELDS) - set(EDITABLE_FIELDS) == {"date_maj"}
+    assert set(SCHEMA_LISTS) <= set(EDITABLE_FIELDS)
+    assert "commune_id" not in SCALAR_FIELDS and not set(SCALAR_FIELDS) & set(SCHEMA_LISTS)

@@ -101,3 +101,15 @@ def test_format_telephone():
     assert format_telephone("+33477001122") == "04 77 00 11 22"
     assert format_telephone("+262262001122") == "+262262001122"
     assert format_telephone("") == ""
+
+
+def test_api_parameters_share_the_declared_fields_without_altering_them():
+    from cnfs.lieux.recherche.forms import RechercheApiParams, RechercheForm, RechercheParams
+
+    form = RechercheApiParams({"services": ["inconnu"], "lat": "45"})
+    assert not form.is_valid()
+    assert "services" in form.errors and form.non_field_errors()
+    assert form.fields["services"] is RechercheParams.base_fields["services"]
+    assert RechercheApiParams({"services": ["aide-demarches-administratives"]}).is_valid()
+    # The page's form still gets its own copies (DSFR alters their widgets).
+    assert RechercheForm().fields["services"] is not RechercheParams.base_fields["services"]
