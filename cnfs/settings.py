@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "cnfs.lieux",
     "cnfs.recrutement",
     "cnfs.activite",
+    "cnfs.pilotage",
     "cnfs.api",
 ]
 
