@@ -1,0 +1,149 @@
+"""Bulk import of activity records: reading a CSV file, the per-row report, and the batched insert.
+
+The insert is the hot path of `services.accompagnements_import`: on PostgreSQL it reserves the batch's ids from
+the sequence and sends the rows with COPY (psycopg's `cursor.copy`); elsewhere it uses `bulk_create`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import Any
+
+from django.utils import timezone
+
+from cnfs.core.errors import DomainError
+
+ALL_OR_NOTHING = "tout_ou_rien"
+VALID_ONLY = "valides_seulement"
+MODES = (ALL_OR_NOTHING, VALID_ONLY)
+MAX_BYTES = 200 * 1024 * 1024
+
+REQUIRED_COLUMNS = ("date", "type", "canal", "duree_minutes", "participants", "themes")
+# Column names accepted besides the field names.
+ALIASES = {
+    "lieu": "lieu_id",
+    "commune": "commune_id",
+    "code_insee": "commune_id",
+    "duree": "duree_minutes",
+    "beneficiaire": "beneficiaire_id",
+    "atelier": "atelier_id",
+    "conseiller_email": "conseiller",
+}
+
+
+@dataclass
+class ImportReport:
+    total: int = 0
+    valid: int = 0
+    created: int = 0
+    mode: str = ALL_OR_NOTHING
+    dry_run: bool = False
+    written: bool = False
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+
+    def reject(self, line: int, reason: str) -> None:
+        self.rejected.append((line, reason))
+
+    def summary_lines(self, limit: int | None = None) -> list[str]:
+        lines = [f"{self.total} ligne(s) lue(s), {self.valid} valide(s), {len(self.rejected)} rejetée(s)."]
+        if self.dry_run:
+            lines.append("Simulation : rien n’a été enregistré.")
+        elif self.written:
+            lines.append(f"{self.created} compte(s) rendu(s) d’activité enregistré(s).")
+        elif self.rejected and self.mode == ALL_OR_NOTHING:
+            lines.append("Mode tout ou rien : aucune ligne n’a été enregistrée.")
+        shown = self.rejected if limit is None else self.rejected[:limit]
+        lines.extend(f"Ligne {line} : {reason}" for line, reason in shown)
+        if limit is not None and len(self.rejected) > limit:
+            lines.append(f"… et {len(self.rejected) - limit} autre(s) ligne(s) rejetée(s).")
+        return lines
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise DomainError("Le fichier n’est ni en UTF-8 ni en Windows-1252 : enregistrez-le en CSV UTF-8.")
+
+
+def read_csv(data: bytes) -> list[dict[str, str]]:
+    """Rows of a CSV file (separator ; , or tabulation, detected from the header) keyed by field name.
+
+    Raises `DomainError` when the file cannot be read or lacks a required column. Row n of the list is line n + 2.
+    """
+    if len(data) > MAX_BYTES:
+        raise DomainError("Le fichier dépasse 200 Mo : découpez-le en plusieurs fichiers.")
+    text = _decode(data)
+    if not text.strip():
+        raise DomainError("Le fichier est vide.")
+    header = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=header.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        columns = [ALIASES.get(c.strip().lower(), c.strip().lower()) for c in next(reader)]
+        missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+        if missing:
+            raise DomainError("Colonne(s) obligatoire(s) absente(s) : " + ", ".join(missing) + ".")
+        rows = []
+        width = len(columns)
+        for values in reader:
+            if not any(v.strip() for v in values):
+                values = []
+            if len(values) < width:
+                values = values + [""] * (width - len(values))
+            rows.append(dict(zip(columns, values, strict=False)))
+    except csv.Error as error:
+        raise DomainError(f"Le fichier CSV est mal formé ({error}).") from None
+    while rows and not any(rows[-1].values()):
+        rows.pop()
+    return rows
+
+
+def _columns():
+    from cnfs.activite.models import Accompagnement
+
+    fields = [f for f in Accompagnement._meta.concrete_fields if f.attname not in ("id",)]
+    data = [f for f in fields if f.attname not in ("supprime_le", "created_at", "updated_at")]
+    return [f.column for f in data], [f.attname for f in data]
+
+
+def bulk_insert(batch: list[dict[str, Any]], connection) -> list[int]:
+    """Insert validated records (`validation.clean_accompagnement` output) and their topics; return their ids."""
+    from cnfs.activite.models import Accompagnement, AccompagnementTheme
+
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        columns, attnames = _columns()
+        get = itemgetter(*attnames)
+        table = Accompagnement._meta.db_table
+        theme_table = AccompagnementTheme._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(batch)]
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+            names = ", ".join(['"id"', *(f'"{c}"' for c in columns), '"created_at"', '"updated_at"'])
+            with cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+                for pk, values in zip(ids, batch, strict=True):
+                    copy.write_row((pk, *get(values), now, now))
+            with cursor.copy(f'COPY "{theme_table}" ("accompagnement_id", "theme") FROM STDIN') as copy:
+                for pk, values in zip(ids, batch, strict=True):
+                    for theme in values["themes"]:
+                        copy.write_row((pk, theme))
+        return ids
+    objects = [Accompagnement(**{k: v for k, v in values.items() if k != "themes"}) for values in batch]
+    Accompagnement.objects.bulk_create(objects, batch_size=1000)
+    AccompagnementTheme.objects.bulk_create(
+        (
+            AccompagnementTheme(accompagnement_id=obj.pk, theme=theme)
+            for obj, values in zip(objects, batch, strict=True)
+            for theme in values["themes"]
+        ),
+        batch_size=2000,
+    )
+    return [obj.pk for obj in objects]
