@@ -54,7 +54,11 @@ def _id_field(label: str, choices: list[tuple[int, str]] | None, empty: str) -> 
 class FiltresForm(DsfrBaseForm):
     date_debut = _date_field("Du")
     date_fin = _date_field("Au")
-    departement = forms.CharField(label="Département", required=False, max_length=3)
+    departement = forms.ChoiceField(
+        label="Département",
+        required=False,
+        error_messages={"invalid_choice": "Ce département n’existe pas dans le référentiel."},
+    )
     theme = forms.ChoiceField(label="Thème", required=False)
 
     def __init__(self, *args, scope: DashboardScope, public: bool = False, **kwargs):
@@ -68,10 +72,9 @@ class FiltresForm(DsfrBaseForm):
         if scope.departements is not None:
             departements = departements.filter(code__in=scope.departements)
         self.departements = {d.code: f"{d.nom} ({d.code})" for d in departements}
+        # Fields are changed in place, never replaced: the DSFR form has already bound them.
         if len(self.departements) > 1 or scope.departements is None:
-            self.fields["departement"] = forms.ChoiceField(
-                label="Département", required=False, choices=[("", "Tout le périmètre"), *self.departements.items()]
-            )
+            self.fields["departement"].choices = [("", "Tout le périmètre"), *self.departements.items()]
         else:
             del self.fields["departement"]
         if public or scope.conseiller_ids is not None:

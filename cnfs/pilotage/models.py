@@ -4,8 +4,9 @@ Every key column is NOT NULL (0 or '' stand for "none"): a unique key with NULLs
 additive upsert (`INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n`) relies on the conflict. No foreign keys:
 the rows are derived data, rebuilt from the raw records by `cnfs pilotage rebuild`.
 
-Two fine grains (day × advisor …) serve structure and advisor dashboards and exact periods; three coarse grains
-(month × département …) serve national and territorial dashboards in a few milliseconds whatever the volume.
+Three levels, each holding the activity, topic and orientation figures: daily × advisor (structure and advisor
+dashboards, exact periods), monthly × département (territorial dashboards), monthly national (the national
+dashboard reads a few hundred rows whatever the volume of records).
 """
 
 from django.db import models
@@ -110,7 +111,7 @@ class RollupMois(Mesures):
         verbose_name_plural = "cumuls mensuels par département"
         constraints = [
             models.UniqueConstraint(
-                fields=["mois", "departement_code", "type", "canal"], name="pilotage_rollupmois_key"
+                fields=["departement_code", "mois", "type", "canal"], name="pilotage_rollupmois_key"
             )
         ]
 
@@ -130,7 +131,7 @@ class RollupOrientationMois(models.Model):
         verbose_name_plural = "cumuls mensuels par orientation"
         constraints = [
             models.UniqueConstraint(
-                fields=["mois", "departement_code", "orientation"], name="pilotage_rolluporientationmois_key"
+                fields=["departement_code", "mois", "orientation"], name="pilotage_rolluporientationmois_key"
             )
         ]
 
@@ -147,8 +148,52 @@ class RollupThemeMois(Mesures):
         verbose_name = "cumul mensuel par thème"
         verbose_name_plural = "cumuls mensuels par thème"
         constraints = [
-            models.UniqueConstraint(fields=["mois", "departement_code", "theme"], name="pilotage_rollupthememois_key")
+            models.UniqueConstraint(fields=["departement_code", "mois", "theme"], name="pilotage_rollupthememois_key")
         ]
 
     def __str__(self) -> str:
         return f"{self.mois:%m/%Y} — {self.departement_code} — {self.theme}"
+
+
+class RollupNational(Mesures):
+    mois = models.DateField("mois")
+    type = models.CharField("type", max_length=12)
+    canal = models.CharField("canal", max_length=15)
+
+    class Meta:
+        verbose_name = "cumul mensuel national"
+        verbose_name_plural = "cumuls mensuels nationaux"
+        constraints = [models.UniqueConstraint(fields=["mois", "type", "canal"], name="pilotage_rollupnational_key")]
+
+    def __str__(self) -> str:
+        return f"{self.mois:%m/%Y} — {self.type}/{self.canal}"
+
+
+class RollupOrientationNational(models.Model):
+    mois = models.DateField("mois")
+    orientation = models.CharField("orientation", max_length=20, default="", blank=True)
+    accompagnements = models.IntegerField("accompagnements", default=0)
+    participants = models.IntegerField("participants", default=0)
+
+    class Meta:
+        verbose_name = "cumul mensuel national par orientation"
+        verbose_name_plural = "cumuls mensuels nationaux par orientation"
+        constraints = [
+            models.UniqueConstraint(fields=["mois", "orientation"], name="pilotage_rolluporientationnational_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mois:%m/%Y} — {self.orientation or 'sans'}"
+
+
+class RollupThemeNational(Mesures):
+    mois = models.DateField("mois")
+    theme = models.CharField("thème", max_length=25)
+
+    class Meta:
+        verbose_name = "cumul mensuel national par thème"
+        verbose_name_plural = "cumuls mensuels nationaux par thème"
+        constraints = [models.UniqueConstraint(fields=["mois", "theme"], name="pilotage_rollupthemenational_key")]
+
+    def __str__(self) -> str:
+        return f"{self.mois:%m/%Y} — {self.theme}"

@@ -1,18 +1,21 @@
 """The rollup engine: which tables sum what, how a batch of changes is applied, how they are rebuilt and checked.
 
-Each `Spec` names a rollup table, its key (dimensions) and its sums (measures), with both the Python way to read
-them from the plain dicts of `accompagnements_changed` and the SQL way to compute them from the raw records. The
-same spec therefore drives the incremental upsert, the full rebuild (`INSERT … SELECT … GROUP BY`) and the proof
-(`EXCEPT` both ways between the table and the `GROUP BY`), on SQLite (≥ 3.24) and PostgreSQL alike.
+Each `Spec` names a rollup table, its key (dimensions) and its sums (measures). The same specs drive:
+- the incremental upkeep: a batch of `accompagnements_changed` dicts is summed per key in NumPy, then written with
+  one additive upsert per table (`INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n`; on PostgreSQL the rows
+  travel as one array per column through `unnest`, so a batch of any size is one short statement);
+- the rebuild: the two daily tables from the raw records, each coarser table from the finer one it derives from;
+- the proof: every table against a `GROUP BY` of the raw records, `EXCEPT` both ways (SQLite ≥ 3.24 and PostgreSQL).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
+import numpy as np
 from django.db import connection
 
 from cnfs.pilotage import models as m
@@ -27,97 +30,156 @@ STATUT_FIELDS = (
     "statut_retraite",
     "statut_non_renseigne",
 )
+MEASURES = ("accompagnements", "ateliers", "participants", "recurrents", "minutes", *AGE_FIELDS, *STATUT_FIELDS)
+PAIR = ("accompagnements", "participants")
 
-
-@dataclass(frozen=True)
-class Column:
-    name: str  # column of the rollup table
-    sql: str  # expression over the raw tables (`a`: accompagnement, `t`: theme); `{mois}` is the month of a.date
-    value: Callable[[dict, str | None], object]  # from a signal dict (and the theme, for theme tables)
+# Dimensions, in the order of the normalised tuple built once per record (`_normalise`).
+DIMENSIONS = (
+    "jour",
+    "mois",
+    "conseiller_id",
+    "structure_id",
+    "lieu_id",
+    "commune_code",
+    "departement_code",
+    "type",
+    "canal",
+    "orientation",
+)
+# SQL of each dimension over the raw record `a` (and its topic `t`); `{mois}` is the month of `a.date`.
+RAW_DIMENSION_SQL = {
+    "jour": "a.date",
+    "mois": "{mois}",
+    "conseiller_id": "a.conseiller_id",
+    "structure_id": "COALESCE(a.structure_id, 0)",
+    "lieu_id": "COALESCE(a.lieu_id, 0)",
+    "commune_code": "COALESCE(a.commune_code, '')",
+    "departement_code": "COALESCE(a.departement_code, '')",
+    "type": "a.type",
+    "canal": "a.canal",
+    "orientation": "COALESCE(a.orientation, '')",
+    "theme": "t.theme",
+}
+RAW_MEASURE_SQL = {
+    "accompagnements": "COUNT(*)",
+    "ateliers": f"SUM(CASE WHEN a.type = '{COLLECTIF}' THEN 1 ELSE 0 END)",
+    "participants": "SUM(a.participants)",
+    "recurrents": "SUM(a.participants_recurrents)",
+    "minutes": "SUM(a.duree_minutes)",
+    **{name: f"SUM(a.{name})" for name in AGE_FIELDS + STATUT_FIELDS},
+}
 
 
 @dataclass(frozen=True)
 class Spec:
     model: type
-    dims: tuple[Column, ...]
-    measures: tuple[Column, ...]
-    per_theme: bool = False
+    dims: tuple[str, ...]
+    measures: tuple[str, ...] = MEASURES
+    parent: str | None = None  # model name of the finer table it is rebuilt from (None: the raw records)
+
+    @property
+    def per_theme(self) -> bool:
+        return "theme" in self.dims
 
     @property
     def table(self) -> str:
         return self.model._meta.db_table
 
     @property
-    def dim_names(self) -> list[str]:
-        return [c.name for c in self.dims]
+    def name(self) -> str:
+        return self.model.__name__
 
     @property
-    def measure_names(self) -> list[str]:
-        return [c.name for c in self.measures]
+    def label(self) -> str:
+        return str(self.model._meta.verbose_name_plural)
 
 
-def _field(name: str, default=None) -> Column:
-    if default is None:
-        return Column(name, f"a.{name}", lambda d, _t, key=name: d[key])
-    literal = "''" if default == "" else str(default)
-    return Column(name, f"COALESCE(a.{name}, {literal})", lambda d, _t, key=name, dflt=default: d.get(key) or dflt)
-
-
-def _sum(name: str, source: str) -> Column:
-    return Column(name, f"SUM(a.{source})", lambda d, _t, key=source: d[key] or 0)
-
-
-JOUR = Column("jour", "a.date", lambda d, _t: d["date"])
-MOIS = Column("mois", "{mois}", lambda d, _t: d["date"].replace(day=1))
-THEME = Column("theme", "t.theme", lambda _d, theme: theme)
-CONSEILLER = _field("conseiller_id")
-STRUCTURE = _field("structure_id", default=0)
-LIEU = _field("lieu_id", default=0)
-COMMUNE = Column("commune_code", "COALESCE(a.commune_code, '')", lambda d, _t: d.get("commune_id") or "")
-DEPARTEMENT = _field("departement_code", default="")
-TYPE = _field("type")
-CANAL = _field("canal")
-ORIENTATION = _field("orientation", default="")
-
-ACCOMPAGNEMENTS = Column("accompagnements", "COUNT(*)", lambda _d, _t: 1)
-ATELIERS = Column(
-    "ateliers", f"SUM(CASE WHEN a.type = '{COLLECTIF}' THEN 1 ELSE 0 END)", lambda d, _t: int(d["type"] == COLLECTIF)
-)
-PARTICIPANTS = _sum("participants", "participants")
-ALL_MEASURES = (
-    ACCOMPAGNEMENTS,
-    ATELIERS,
-    PARTICIPANTS,
-    _sum("recurrents", "participants_recurrents"),
-    _sum("minutes", "duree_minutes"),
-    *(_sum(name, name) for name in AGE_FIELDS),
-    *(_sum(name, name) for name in STATUT_FIELDS),
-)
-
+FINE = ("jour", "conseiller_id", "structure_id")
 SPECS: tuple[Spec, ...] = (
-    Spec(
-        m.RollupJour, (JOUR, CONSEILLER, STRUCTURE, LIEU, COMMUNE, DEPARTEMENT, TYPE, CANAL, ORIENTATION), ALL_MEASURES
-    ),
-    Spec(m.RollupThemeJour, (JOUR, CONSEILLER, STRUCTURE, DEPARTEMENT, THEME), ALL_MEASURES, per_theme=True),
-    Spec(m.RollupMois, (MOIS, DEPARTEMENT, TYPE, CANAL), ALL_MEASURES),
-    Spec(m.RollupOrientationMois, (MOIS, DEPARTEMENT, ORIENTATION), (ACCOMPAGNEMENTS, PARTICIPANTS)),
-    Spec(m.RollupThemeMois, (MOIS, DEPARTEMENT, THEME), ALL_MEASURES, per_theme=True),
+    Spec(m.RollupJour, (*FINE, "lieu_id", "commune_code", "departement_code", "type", "canal", "orientation")),
+    Spec(m.RollupThemeJour, (*FINE, "departement_code", "theme")),
+    Spec(m.RollupMois, ("departement_code", "mois", "type", "canal"), parent="RollupJour"),
+    Spec(m.RollupOrientationMois, ("departement_code", "mois", "orientation"), PAIR, parent="RollupJour"),
+    Spec(m.RollupThemeMois, ("departement_code", "mois", "theme"), parent="RollupThemeJour"),
+    Spec(m.RollupNational, ("mois", "type", "canal"), parent="RollupMois"),
+    Spec(m.RollupOrientationNational, ("mois", "orientation"), PAIR, parent="RollupOrientationMois"),
+    Spec(m.RollupThemeNational, ("mois", "theme"), parent="RollupThemeMois"),
 )
-MEASURES = tuple(c.name for c in ALL_MEASURES)
+SPECS_BY_NAME = {spec.name: spec for spec in SPECS}
 
 
 # --- Applying a batch of changes -------------------------------------------------------------------------------
-def deltas(spec: Spec, before: Iterable[dict], after: Iterable[dict]) -> dict[tuple, list[int]]:
-    """Net change of each key of `spec`: `after` added, `before` subtracted; keys whose change is nil dropped."""
-    result: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(spec.measures))
-    for sign, rows in ((-1, before), (1, after)):
-        for row in rows:
-            for theme in row.get("themes") or () if spec.per_theme else (None,):
-                key = tuple(c.value(row, theme) for c in spec.dims)
-                sums = result[key]
-                for i, column in enumerate(spec.measures):
-                    sums[i] += sign * column.value(row, theme)
-    return {key: sums for key, sums in result.items() if any(sums)}
+def _normalise(row: dict) -> tuple:
+    day = row["date"]
+    return (
+        day,
+        day.replace(day=1),
+        row["conseiller_id"],
+        row.get("structure_id") or 0,
+        row.get("lieu_id") or 0,
+        row.get("commune_id") or "",
+        row.get("departement_code") or "",
+        row["type"],
+        row["canal"],
+        row.get("orientation") or "",
+    )
+
+
+def _measures(row: dict) -> tuple[int, ...]:
+    return (
+        1,
+        int(row["type"] == COLLECTIF),
+        row["participants"] or 0,
+        row.get("participants_recurrents") or 0,
+        row["duree_minutes"] or 0,
+        *(row.get(name) or 0 for name in AGE_FIELDS),
+        *(row.get(name) or 0 for name in STATUT_FIELDS),
+    )
+
+
+@dataclass
+class Batch:
+    """A batch of changes, normalised once for every table: keys, signed measures, topics."""
+
+    keys: list[tuple]
+    values: np.ndarray  # one row per record, the MEASURES, negative for `before`
+    themes: list[Sequence[str]]
+
+    @classmethod
+    def of(cls, before: Sequence[dict], after: Sequence[dict]) -> Batch:
+        rows = [*before, *after]
+        values = np.array([_measures(row) for row in rows], dtype=np.int64).reshape(len(rows), len(MEASURES))
+        values[: len(before)] *= -1
+        return cls([_normalise(row) for row in rows], values, [row.get("themes") or () for row in rows])
+
+    def deltas(self, spec: Spec) -> tuple[list[tuple], np.ndarray]:
+        """Keys of `spec` touched by the batch and their net change (keys whose change is nil left out)."""
+        base = [d for d in spec.dims if d != "theme"]
+        get = itemgetter(*[DIMENSIONS.index(d) for d in base])
+        position = spec.dims.index("theme") if spec.per_theme else None
+        if position is None:
+            keys = [get(k) for k in self.keys]
+            rows = np.arange(len(self.keys))
+        else:
+            keys, rows_list = [], []
+            for i, (k, themes) in enumerate(zip(self.keys, self.themes, strict=True)):
+                head = get(k)
+                head = head if isinstance(head, tuple) else (head,)
+                for theme in themes:
+                    keys.append((*head[:position], theme, *head[position:]))
+                    rows_list.append(i)
+            rows = np.array(rows_list, dtype=np.int64)
+        if len(base) == 1 and position is None:
+            keys = [(k,) for k in keys]
+        index: dict[tuple, int] = {}
+        groups = np.fromiter((index.setdefault(k, len(index)) for k in keys), dtype=np.int64, count=len(keys))
+        columns = [MEASURES.index(name) for name in spec.measures]
+        sums = np.zeros((len(index), len(columns)), dtype=np.int64)
+        if len(keys):
+            np.add.at(sums, groups, self.values[rows][:, columns])
+        unique = list(index)
+        keep = np.flatnonzero(sums.any(axis=1))
+        return [unique[i] for i in keep], sums[keep]
 
 
 def _adapt(value):
@@ -126,41 +188,57 @@ def _adapt(value):
     return value
 
 
-# Rows per INSERT statement: well below SQLite's limit of 32,766 bound parameters.
+# Rows per INSERT … VALUES statement on SQLite: well below its limit of 32,766 bound parameters.
 CHUNK = 500
 
 
-def upsert(spec: Spec, changes: dict[tuple, list[int]]) -> None:
-    """Add `changes` to the table of `spec`: one multi-row additive upsert per chunk of keys, then remove the rows
-    that fell to zero (an edit or a deletion moved their last record away)."""
-    if not changes:
+def upsert(spec: Spec, keys: list[tuple], sums: np.ndarray) -> None:
+    """Add the change of each key to the table of `spec`, then remove the rows that fell to zero (an edit or a
+    deletion moved their last record away)."""
+    if not keys:
         return
-    table = connection.ops.quote_name(spec.table)
-    dims, measures = spec.dim_names, spec.measure_names
-    width = len(dims) + len(measures)
-    placeholders = "(" + ", ".join(["%s"] * width) + ")"
+    quote = connection.ops.quote_name
+    table = quote(spec.table)
+    dims, measures = list(spec.dims), list(spec.measures)
+    columns = ", ".join(dims + measures)
     updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in measures)
-    head = f"INSERT INTO {table} ({', '.join(dims + measures)}) VALUES "
-    tail = f" ON CONFLICT ({', '.join(dims)}) DO UPDATE SET {updates}"
+    conflict = f" ON CONFLICT ({', '.join(dims)}) DO UPDATE SET {updates}"
     # Sorted keys: two transactions touching the same keys lock them in the same order (no deadlock).
-    items = sorted(changes.items())
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    keys = [keys[i] for i in order]
+    sums = sums[order]
     with connection.cursor() as cursor:
-        for start in range(0, len(items), CHUNK):
-            chunk = items[start : start + CHUNK]
-            params = [_adapt(v) for key, sums in chunk for v in (*key, *sums)]
-            cursor.execute(head + ", ".join([placeholders] * len(chunk)) + tail, params)
-        emptied = [key for key, sums in items if sums[0] < 0]
+        if connection.vendor == "postgresql":
+            fields = [spec.model._meta.get_field(name) for name in dims + measures]
+            arrays = [f"%s::{field.db_type(connection)}[]" for field in fields]
+            params = [[key[i] for key in keys] for i in range(len(dims))] + [
+                sums[:, j].tolist() for j in range(len(measures))
+            ]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({', '.join(arrays)}){conflict}", params
+            )
+        else:
+            placeholders = "(" + ", ".join(["%s"] * (len(dims) + len(measures))) + ")"
+            for start in range(0, len(keys), CHUNK):
+                chunk = range(start, min(len(keys), start + CHUNK))
+                params = [_adapt(v) for i in chunk for v in (*keys[i], *sums[i].tolist())]
+                values = ", ".join([placeholders] * len(chunk))
+                cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}{conflict}", params)
+        emptied = [key for key, row in zip(keys, sums, strict=True) if row[0] < 0]
         where = " AND ".join(f"{name} = %s" for name in dims)
         for key in emptied:
             cursor.execute(f"DELETE FROM {table} WHERE accompagnements <= 0 AND {where}", [_adapt(v) for v in key])
 
 
-def apply_changes(before: list[dict], after: list[dict]) -> None:
+def apply_changes(before: Sequence[dict], after: Sequence[dict]) -> None:
+    if not before and not after:
+        return
+    batch = Batch.of(before, after)
     for spec in SPECS:
-        upsert(spec, deltas(spec, before, after))
+        upsert(spec, *batch.deltas(spec))
 
 
-# --- Rebuild and proof from the raw records ------------------------------------------------------------------
+# --- Rebuild and proof ---------------------------------------------------------------------------------------------
 def _raw_tables() -> tuple[str, str]:
     from cnfs.activite.models import Accompagnement, AccompagnementTheme
 
@@ -176,25 +254,32 @@ def month_sql(expression: str) -> str:
 def group_by_sql(spec: Spec) -> str:
     """The rollup of `spec` computed from the raw records: one row per key, active (non archived) records only."""
     acc, theme = _raw_tables()
-    mois = month_sql("a.date")
-    dims = [c.sql.format(mois=mois) for c in spec.dims]
-    measures = [c.sql for c in spec.measures]
-    source = f"{connection.ops.quote_name(acc)} a"
+    quote = connection.ops.quote_name
+    dims = [RAW_DIMENSION_SQL[d].format(mois=month_sql("a.date")) for d in spec.dims]
+    measures = [RAW_MEASURE_SQL[name] for name in spec.measures]
+    source = f"{quote(acc)} a"
     if spec.per_theme:
-        source += f" JOIN {connection.ops.quote_name(theme)} t ON t.accompagnement_id = a.id"
+        source += f" JOIN {quote(theme)} t ON t.accompagnement_id = a.id"
     return f"SELECT {', '.join(dims + measures)} FROM {source} WHERE a.supprime_le IS NULL GROUP BY {', '.join(dims)}"
 
 
+def derived_sql(spec: Spec) -> str:
+    """The rollup of `spec` summed from its finer parent table (same numbers, far fewer rows to read)."""
+    parent = SPECS_BY_NAME[spec.parent]
+    dims = [month_sql("jour") if d == "mois" and "jour" in parent.dims else d for d in spec.dims]
+    measures = [f"SUM({name})" for name in spec.measures]
+    table = connection.ops.quote_name(parent.table)
+    return f"SELECT {', '.join(dims + measures)} FROM {table} GROUP BY {', '.join(dims)}"
+
+
 def rebuild(spec: Spec) -> int:
-    """Empty the table of `spec` and fill it again from the raw records; returns its row count."""
+    """Empty the table of `spec` and fill it again (from the raw records or its parent); returns its row count."""
     table = connection.ops.quote_name(spec.table)
-    columns = ", ".join(spec.dim_names + spec.measure_names)
+    columns = ", ".join(spec.dims + spec.measures)
+    select = derived_sql(spec) if spec.parent else group_by_sql(spec)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"TRUNCATE {table}")
-        else:
-            cursor.execute(f"DELETE FROM {table}")
-        cursor.execute(f"INSERT INTO {table} ({columns}) {group_by_sql(spec)}")
+        cursor.execute(f"TRUNCATE {table}" if connection.vendor == "postgresql" else f"DELETE FROM {table}")
+        cursor.execute(f"INSERT INTO {table} ({columns}) {select}")
         cursor.execute(f"SELECT COUNT(*) FROM {table}")
         return cursor.fetchone()[0]
 
@@ -212,10 +297,10 @@ class Difference:
 
 
 def compare(spec: Spec, *, samples: int = 5) -> Difference:
-    """Rows of the table that the `GROUP BY` does not give, and the reverse (zero rows count as absent)."""
+    """Rows of the table that the `GROUP BY` on the raw records does not give, and the reverse."""
     table = connection.ops.quote_name(spec.table)
-    columns = ", ".join(spec.dim_names + spec.measure_names)
-    stored = f"SELECT {columns} FROM {table} WHERE accompagnements <> 0"
+    names = list(spec.dims + spec.measures)
+    stored = f"SELECT {', '.join(names)} FROM {table} WHERE accompagnements <> 0"
     computed = group_by_sql(spec)
     found: dict[str, int] = {}
     lines: list[str] = []
@@ -226,9 +311,8 @@ def compare(spec: Spec, *, samples: int = 5) -> Difference:
             found[label] = cursor.fetchone()[0]
             if found[label]:
                 cursor.execute(f"{query} LIMIT {int(samples)}")
-                names = spec.dim_names + spec.measure_names
+                where = "dans le cumul seulement" if label == "cumul" else "dans les données brutes seulement"
                 for row in cursor.fetchall():
                     pairs = ", ".join(f"{n}={v}" for n, v in zip(names, row, strict=True))
-                    where = "dans le cumul seulement" if label == "cumul" else "dans les données brutes seulement"
                     lines.append(f"{where} : {pairs}")
     return Difference(spec, found["cumul"], found["brut"], lines)

@@ -1,8 +1,9 @@
 """Reads of the evaluation app. `dashboard_figures` is the one source of every figure: page, CSV, XLSX, PDF, API.
 
-The figures are read from the rollups, never from the raw records: the monthly × département tables when the
-request is territorial (national, départements) with whole months, the daily × advisor tables otherwise (a
-structure, an advisor, a period that starts or ends inside a month). Both give the same numbers (tests prove it).
+The figures are read from the rollups, never from the raw records: the national monthly tables for the whole
+country over whole months, the monthly × département tables for départements over whole months, the daily ×
+advisor tables otherwise (a structure, an advisor, a period that starts or ends inside a month). All levels give
+the same numbers as a GROUP BY on the raw records (tests prove it; `raw=True` computes that GROUP BY).
 """
 
 from __future__ import annotations
@@ -14,7 +15,16 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from cnfs.pilotage import rollups
-from cnfs.pilotage.models import RollupJour, RollupMois, RollupOrientationMois, RollupThemeJour, RollupThemeMois
+from cnfs.pilotage.models import (
+    RollupJour,
+    RollupMois,
+    RollupNational,
+    RollupOrientationMois,
+    RollupOrientationNational,
+    RollupThemeJour,
+    RollupThemeMois,
+    RollupThemeNational,
+)
 from cnfs.pilotage.permissions import DashboardScope, can_view_funnel
 
 MONTHS = (
@@ -76,9 +86,18 @@ class Section:
 class Figures:
     scope: DashboardScope
     filters: Filters
-    grain: str  # "mensuel" or "quotidien": which rollups answered
+    grain: str  # which rollups answered: "quotidien", "mensuel", "national" (or "brut": the raw records)
     totaux: dict[str, int]
     sections: list[Section] = field(default_factory=list)
+
+    @property
+    def grain_label(self) -> str:
+        return {
+            "quotidien": "des cumuls quotidiens par conseiller",
+            "mensuel": "des cumuls mensuels par département",
+            "national": "des cumuls mensuels nationaux",
+            "brut": "des comptes rendus d’activité",
+        }[self.grain]
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
@@ -94,35 +113,47 @@ def theme_choices() -> list[tuple[str, str]]:
     return list(_labels()[4].choices)
 
 
-class _Source:
-    """Where figures are read: the rollups (daily or monthly grain), or the raw records (tests, benchmark).
+MODELS = {
+    "fine": {"base": RollupJour, "themes": RollupThemeJour, "orientations": RollupJour},
+    "dep": {"base": RollupMois, "themes": RollupThemeMois, "orientations": RollupOrientationMois},
+    "nat": {"base": RollupNational, "themes": RollupThemeNational, "orientations": RollupOrientationNational},
+}
 
-    Every query of `dashboard_figures` is written once against this small interface, so that the two sources
-    answer exactly the same questions.
+
+class _Source:
+    """Where figures are read: the rollups of one level (daily, monthly × département, monthly national), or the raw
+    records (tests, benchmark).
+
+    Every query of `dashboard_figures` is written once against this small interface, so that the sources answer
+    exactly the same questions.
     """
 
-    def __init__(self, *, raw: bool, fine: bool):
-        self.raw, self.fine = raw, fine
-        self.day = "date" if raw else ("jour" if fine else "mois")
+    def __init__(self, *, raw: bool, level: str):
+        self.raw, self.level = raw, level
+        self.fine = level == "fine"
+        self.day = "date" if raw else ("jour" if self.fine else "mois")
+
+    def with_level(self, level: str) -> _Source:
+        return _Source(raw=self.raw, level=level)
+
+    def _of(self, kind: str):
+        if self.raw:
+            from cnfs.activite.models import Accompagnement, AccompagnementTheme
+
+            if kind == "themes":
+                queryset = AccompagnementTheme.objects.filter(accompagnement__supprime_le__isnull=True)
+                return queryset, "accompagnement__"
+            return Accompagnement.objects.filter(supprime_le__isnull=True), ""
+        return MODELS[self.level][kind].objects.all(), ""
 
     def base(self):
-        if self.raw:
-            from cnfs.activite.models import Accompagnement
-
-            return Accompagnement.objects.filter(supprime_le__isnull=True), ""
-        return (RollupJour if self.fine else RollupMois).objects.all(), ""
+        return self._of("base")
 
     def themes(self):
-        if self.raw:
-            from cnfs.activite.models import AccompagnementTheme
-
-            return AccompagnementTheme.objects.filter(accompagnement__supprime_le__isnull=True), "accompagnement__"
-        return (RollupThemeJour if self.fine else RollupThemeMois).objects.all(), ""
+        return self._of("themes")
 
     def orientations(self):
-        if self.raw or self.fine:
-            return self.base()
-        return RollupOrientationMois.objects.all(), ""
+        return self._of("orientations")
 
     def sums(self, names, prefix: str = "") -> dict:
         if not self.raw:
@@ -203,11 +234,13 @@ def _hours(minutes: int) -> int:
     return (minutes + 30) // 60
 
 
-def uses_monthly_rollups(scope: DashboardScope, filters: Filters) -> bool:
-    """Territorial request over whole months: the small monthly × département tables answer it."""
-    return (
-        scope.territorial and filters.structure_id is None and filters.conseiller_id is None and filters.whole_months
-    )
+def rollup_level(scope: DashboardScope, filters: Filters) -> str:
+    """The coarsest rollups that answer: national tables for the whole country over whole months, monthly ×
+    département tables for départements over whole months, daily tables otherwise."""
+    territorial = scope.territorial and filters.structure_id is None and filters.conseiller_id is None
+    if not (territorial and filters.whole_months):
+        return "fine"
+    return "nat" if scope.departements is None and not filters.departement else "dep"
 
 
 def dashboard_figures(
@@ -220,8 +253,8 @@ def dashboard_figures(
     `raw=True` computes the same figures by GROUP BY on the raw records (tests and benchmark only).
     """
     age_fields, statut_fields, canal_enum, orientation_enum, theme_enum, type_enum = _labels()
-    fine = not uses_monthly_rollups(scope, filters)
-    src = _Source(raw=raw, fine=fine)
+    level = rollup_level(scope, filters)
+    src = _Source(raw=raw, level=level)
     theme = filters.theme
     measured_kind = "themes" if theme else "base"
     note_theme = "Non ventilé lorsqu’un thème est choisi." if theme else ""
@@ -235,7 +268,7 @@ def dashboard_figures(
         by_type = src.grouped("base", scope, filters, "type", rollups.MEASURES)
         totals = {name: sum(row[name] for row in by_type.values()) for name in rollups.MEASURES}
 
-    grain = "brut" if raw else ("quotidien" if fine else "mensuel")
+    grain = "brut" if raw else {"fine": "quotidien", "dep": "mensuel", "nat": "national"}[level]
     figures = Figures(scope=scope, filters=filters, grain=grain, totaux=totals)
     add = figures.sections.append
     add(
@@ -335,7 +368,8 @@ def dashboard_figures(
         from cnfs.territoires.models import Departement
 
         names = dict(Departement.objects.values_list("code", "nom"))
-        rows = src.grouped(measured_kind, scope, filters, "departement_code", pair, theme=theme)
+        by_dep = src.with_level("dep") if level == "nat" else src
+        rows = by_dep.grouped(measured_kind, scope, filters, "departement_code", pair, theme=theme)
         add(
             Section(
                 "departements",
@@ -411,7 +445,7 @@ def conseiller_in_scope(scope: DashboardScope, conseiller_id: int) -> bool:
     """An advisor is in a scope when their own records are: at least one rollup row of theirs lies inside it."""
     if scope.national:
         return True
-    src = _Source(raw=False, fine=True)
+    src = _Source(raw=False, level="fine")
     return src.restrict(RollupJour.objects.filter(conseiller_id=conseiller_id), "", scope, Filters()).exists()
 
 
@@ -419,7 +453,7 @@ def conseillers_of(scope: DashboardScope, limit: int = 500) -> list[tuple[int, s
     """(id, name) of the advisors with activity in `scope`, for the filter list (None past `limit`)."""
     from cnfs.core.models import User
 
-    src = _Source(raw=False, fine=True)
+    src = _Source(raw=False, level="fine")
     ids = src.restrict(RollupJour.objects.all(), "", scope, Filters()).values("conseiller_id").distinct()
     users = User.objects.filter(pk__in=ids).order_by("last_name", "first_name", "pk")
     rows = list(users.values_list("pk", "first_name", "last_name", "email")[: limit + 1])

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def _snapshot():
     result = {}
     for spec in rollups.SPECS:
-        rows = spec.model.objects.values_list(*spec.dim_names, *spec.measure_names)
+        rows = spec.model.objects.values_list(*spec.dims, *spec.measures)
         result[spec.model.__name__] = sorted(rows)
     return result
 
