@@ -71,7 +71,7 @@ class AccompagnementForm(DsfrBaseForm):
         help_text="Si « Autre » est choisi.",
     )
     participants = forms.IntegerField(label="Participants", min_value=1, max_value=100, widget=forms.NumberInput)
-    participants_recurrents = _count_field("dont déjà accompagnés", required=False)
+    participants_recurrents = _count_field("dont déjà accompagnés")
     themes = forms.MultipleChoiceField(label="Thèmes", choices=Theme.choices, widget=forms.CheckboxSelectMultiple)
     demarche_type = forms.ChoiceField(
         label="Type de démarche en ligne", choices=[("", "—"), *DemarcheType.choices], required=False
@@ -93,7 +93,7 @@ class AccompagnementForm(DsfrBaseForm):
     def __init__(self, *args, lieux=(), beneficiaires=(), **kwargs):
         super().__init__(*args, **kwargs)
         for name, label in (*AGE_FIELDS, *STATUT_FIELDS):
-            self.fields[name] = _count_field(label, required=False)
+            self.fields[name] = _count_field(label)
         self.fields["lieu"].choices = [("", "—")] + [(lieu.pk, f"{lieu.nom} ({lieu.commune.nom})") for lieu in lieux]
         self.fields["beneficiaire"].choices = [("", "Anonyme")] + [(b.pk, str(b)) for b in beneficiaires]
         self.group_errors: dict[str, list[str]] = {group: [] for group in GROUPS}

@@ -112,6 +112,27 @@ def _columns():
     return [f.column for f in data], [f.attname for f in data]
 
 
+def _copy_value(value) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        # COPY's text format: backslash, tab and line breaks escaped (only free text can hold them).
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            value = value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        return value
+    return str(value)
+
+
+def _copy_text(ids: list[int], batch: list[dict[str, Any]], attnames: list[str], now: str) -> tuple[bytes, bytes]:
+    """The COPY text of a batch: one line per record (id, fields, timestamps) and one per topic."""
+    get = itemgetter(*attnames)
+    tail = f"\t{now}\t{now}\n"
+    value = _copy_value
+    main = [f"{pk}\t" + "\t".join(map(value, get(values))) + tail for pk, values in zip(ids, batch, strict=True)]
+    topics = [f"{pk}\t{theme}\n" for pk, values in zip(ids, batch, strict=True) for theme in values["themes"]]
+    return "".join(main).encode(), "".join(topics).encode()
+
+
 def bulk_insert(batch: list[dict[str, Any]], connection) -> list[int]:
     """Insert validated records (`validation.clean_accompagnement` output) and their topics; return their ids."""
     from cnfs.activite.models import Accompagnement, AccompagnementTheme
@@ -119,7 +140,6 @@ def bulk_insert(batch: list[dict[str, Any]], connection) -> list[int]:
     now = timezone.now()
     if connection.vendor == "postgresql":
         columns, attnames = _columns()
-        get = itemgetter(*attnames)
         table = Accompagnement._meta.db_table
         theme_table = AccompagnementTheme._meta.db_table
         with connection.cursor() as cursor:
@@ -128,13 +148,11 @@ def bulk_insert(batch: list[dict[str, Any]], connection) -> list[int]:
             )
             ids = [row[0] for row in cursor.fetchall()]
             names = ", ".join(['"id"', *(f'"{c}"' for c in columns), '"created_at"', '"updated_at"'])
+            main, topics = _copy_text(ids, batch, attnames, now.isoformat())
             with cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
-                for pk, values in zip(ids, batch, strict=True):
-                    copy.write_row((pk, *get(values), now, now))
+                copy.write(main)
             with cursor.copy(f'COPY "{theme_table}" ("accompagnement_id", "theme") FROM STDIN') as copy:
-                for pk, values in zip(ids, batch, strict=True):
-                    for theme in values["themes"]:
-                        copy.write_row((pk, theme))
+                copy.write(topics)
         return ids
     objects = [Accompagnement(**{k: v for k, v in values.items() if k != "themes"}) for values in batch]
     Accompagnement.objects.bulk_create(objects, batch_size=1000)

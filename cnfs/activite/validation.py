@@ -183,7 +183,15 @@ def clean_accompagnement(raw: Mapping[str, Any], *, conseiller_id: int, ref: Ref
     counts: dict[str, int] = {}
     for name in COUNT_NAMES:
         value = get(name)
-        number = 0 if _blank(value) and name != "participants" else _int(value)
+        # The import's hot loop: plain ints and digit strings first, the general parser for the rest.
+        if type(value) is int:
+            number = value
+        elif type(value) is str and value.isdigit():
+            number = int(value)
+        elif _blank(value) and name != "participants":
+            number = 0
+        else:
+            number = _int(value)
         if number is None or number < 0:
             errors.append((name, "Indiquez un nombre entier positif ou nul."))
             number = 0
