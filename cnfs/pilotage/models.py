@@ -51,9 +51,10 @@ class RollupJour(Mesures):
         verbose_name_plural = "cumuls quotidiens"
         constraints = [
             models.UniqueConstraint(
+                # Advisor first: the key's index also serves the advisor dashboards (one index less to maintain).
                 fields=[
-                    "jour",
                     "conseiller_id",
+                    "jour",
                     "structure_id",
                     "lieu_id",
                     "commune_code",
@@ -66,7 +67,6 @@ class RollupJour(Mesures):
             )
         ]
         indexes = [
-            models.Index(fields=["conseiller_id", "jour"], name="pilotage_jour_conseiller"),
             models.Index(fields=["structure_id", "jour"], name="pilotage_jour_structure"),
             models.Index(fields=["departement_code", "jour", "conseiller_id"], name="pilotage_jour_dep"),
         ]
@@ -87,12 +87,11 @@ class RollupThemeJour(Mesures):
         verbose_name_plural = "cumuls quotidiens par thème"
         constraints = [
             models.UniqueConstraint(
-                fields=["jour", "conseiller_id", "structure_id", "departement_code", "theme"],
+                fields=["conseiller_id", "jour", "structure_id", "departement_code", "theme"],
                 name="pilotage_rollupthemejour_key",
             )
         ]
         indexes = [
-            models.Index(fields=["conseiller_id", "jour"], name="pilotage_themejour_conseiller"),
             models.Index(fields=["structure_id", "jour"], name="pilotage_themejour_structure"),
         ]
 

@@ -233,9 +233,98 @@ def upsert(spec: Spec, keys: list[tuple], sums: np.ndarray) -> None:
 def apply_changes(before: Sequence[dict], after: Sequence[dict]) -> None:
     if not before and not after:
         return
+    if connection.vendor == "postgresql":
+        apply_changes_postgresql(before, after)
+        return
     batch = Batch.of(before, after)
     for spec in SPECS:
         upsert(spec, *batch.deltas(spec))
+
+
+# On PostgreSQL the batch goes to the server once, by COPY into two temporary tables shaped like the raw ones
+# (with a sign: -1 for `before`), and the server sums it per table with the same GROUP BY as the rebuild.
+LOT, LOT_THEMES = "pilotage_lot", "pilotage_lot_themes"
+LOT_COLUMNS = (
+    ("sign", "integer"),
+    ("id", "integer"),
+    ("date", "date"),
+    ("conseiller_id", "integer"),
+    ("structure_id", "integer"),
+    ("lieu_id", "integer"),
+    ("commune_code", "varchar(5)"),
+    ("departement_code", "varchar(3)"),
+    ("type", "varchar(12)"),
+    ("canal", "varchar(15)"),
+    ("orientation", "varchar(20)"),
+    ("duree_minutes", "integer"),
+    ("participants", "integer"),
+    ("participants_recurrents", "integer"),
+    *((name, "integer") for name in AGE_FIELDS + STATUT_FIELDS),
+)
+LOT_MEASURE_SQL = {
+    "accompagnements": "SUM(a.sign)",
+    "ateliers": f"SUM(CASE WHEN a.type = '{COLLECTIF}' THEN a.sign ELSE 0 END)",
+    "participants": "SUM(a.sign * a.participants)",
+    "recurrents": "SUM(a.sign * a.participants_recurrents)",
+    "minutes": "SUM(a.sign * a.duree_minutes)",
+    **{name: f"SUM(a.sign * a.{name})" for name in AGE_FIELDS + STATUT_FIELDS},
+}
+
+
+def _lot_row(sign: int, i: int, row: dict) -> tuple:
+    return (
+        sign,
+        i,
+        row["date"],
+        row["conseiller_id"],
+        row.get("structure_id") or 0,
+        row.get("lieu_id") or 0,
+        row.get("commune_id") or "",
+        row.get("departement_code") or "",
+        row["type"],
+        row["canal"],
+        row.get("orientation") or "",
+        row["duree_minutes"] or 0,
+        row["participants"] or 0,
+        row.get("participants_recurrents") or 0,
+        *(row.get(name) or 0 for name in AGE_FIELDS + STATUT_FIELDS),
+    )
+
+
+def apply_changes_postgresql(before: Sequence[dict], after: Sequence[dict]) -> None:
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        columns = ", ".join(f"{name} {kind}" for name, kind in LOT_COLUMNS)
+        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {LOT} ({columns}) ON COMMIT DROP")
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {LOT_THEMES} (accompagnement_id integer, theme varchar(25)) "
+            "ON COMMIT DROP"
+        )
+        cursor.execute(f"TRUNCATE {LOT}, {LOT_THEMES}")
+        rows = [(-1, row) for row in before] + [(1, row) for row in after]
+        with cursor.copy(f"COPY {LOT} ({', '.join(name for name, _ in LOT_COLUMNS)}) FROM STDIN") as copy:
+            for i, (sign, row) in enumerate(rows):
+                copy.write_row(_lot_row(sign, i, row))
+        with cursor.copy(f"COPY {LOT_THEMES} (accompagnement_id, theme) FROM STDIN") as copy:
+            for i, (_, row) in enumerate(rows):
+                for theme in row.get("themes") or ():
+                    copy.write_row((i, theme))
+        for spec in SPECS:
+            table = quote(spec.table)
+            dims, measures = list(spec.dims), list(spec.measures)
+            updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in measures)
+            select = group_by_sql(spec, source="lot")
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(dims + measures)}) {select} "
+                f"ORDER BY {', '.join(str(i + 1) for i in range(len(dims)))} "
+                f"ON CONFLICT ({', '.join(dims)}) DO UPDATE SET {updates}"
+            )
+            if before:
+                keys = ", ".join(dims)
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE accompagnements <= 0 AND ({keys}) IN "
+                    f"(SELECT {keys} FROM ({select}) lot)"
+                )
 
 
 # --- Rebuild and proof ---------------------------------------------------------------------------------------------
@@ -251,16 +340,21 @@ def month_sql(expression: str) -> str:
     return f"date({expression}, 'start of month')"
 
 
-def group_by_sql(spec: Spec) -> str:
-    """The rollup of `spec` computed from the raw records: one row per key, active (non archived) records only."""
-    acc, theme = _raw_tables()
+def group_by_sql(spec: Spec, *, source: str = "raw") -> str:
+    """The rollup of `spec` computed from the raw records (active ones) or from the batch being applied (`lot`)."""
     quote = connection.ops.quote_name
+    if source == "lot":
+        acc, theme, measure_sql, where = LOT, LOT_THEMES, LOT_MEASURE_SQL, ""
+    else:
+        acc, theme = (quote(t) for t in _raw_tables())
+        measure_sql, where = RAW_MEASURE_SQL, " WHERE a.supprime_le IS NULL"
     dims = [RAW_DIMENSION_SQL[d].format(mois=month_sql("a.date")) for d in spec.dims]
-    measures = [RAW_MEASURE_SQL[name] for name in spec.measures]
-    source = f"{quote(acc)} a"
+    columns = [f"{sql} AS {name}" for sql, name in zip(dims, spec.dims, strict=True)]
+    columns += [f"{measure_sql[name]} AS {name}" for name in spec.measures]
+    tables = f"{acc} a"
     if spec.per_theme:
-        source += f" JOIN {quote(theme)} t ON t.accompagnement_id = a.id"
-    return f"SELECT {', '.join(dims + measures)} FROM {source} WHERE a.supprime_le IS NULL GROUP BY {', '.join(dims)}"
+        tables += f" JOIN {theme} t ON t.accompagnement_id = a.id"
+    return f"SELECT {', '.join(columns)} FROM {tables}{where} GROUP BY {', '.join(dims)}"
 
 
 def derived_sql(spec: Spec) -> str:

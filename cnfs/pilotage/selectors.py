@@ -201,25 +201,27 @@ class _Source:
         return self.restrict(queryset, prefix, scope, filters), prefix
 
     def grouped(self, kind, scope, filters, key, names, *, theme: str | None = None) -> dict:
-        """{key value: {measure: sum}} for one breakdown; `key` is a field name or "mois"."""
+        """{key value: {measure: sum}} for one breakdown. `key` is a field name, "mois", or a tuple of them (then
+        the dict is keyed by tuples: one query answers several breakdowns)."""
         queryset, prefix = self.query(kind, scope, filters)
         if theme:
             queryset = queryset.filter(theme=theme)
-        expression = self.month(prefix) if key == "mois" else F(f"{prefix}{key}" if key != "theme" else "theme")
-        rows = queryset.values(k=expression).annotate(**self.sums(names, prefix)).order_by()
+        keys = key if isinstance(key, tuple) else (key,)
+
+        def expression(name):
+            if name == "mois":
+                return self.month(prefix)
+            return F("theme" if name == "theme" else f"{prefix}{name}")
+
+        aliases = {f"k{i}": expression(name) for i, name in enumerate(keys)}
+        rows = queryset.values(**aliases).annotate(**self.sums(names, prefix)).order_by()
         result = {}
         for row in rows:
-            k = row.pop("k")
-            k = k.date() if isinstance(k, dt.datetime) else k
-            result[k] = {name: row[name] or 0 for name in names}
+            values = tuple(
+                v.date() if isinstance(v, dt.datetime) else v for v in (row.pop(alias) for alias in aliases)
+            )
+            result[values if isinstance(key, tuple) else values[0]] = {name: row[name] or 0 for name in names}
         return result
-
-    def total(self, kind, scope, filters, names, *, theme: str | None = None) -> dict:
-        queryset, prefix = self.query(kind, scope, filters)
-        if theme:
-            queryset = queryset.filter(theme=theme)
-        row = queryset.aggregate(**self.sums(names, prefix))
-        return {name: row[name] or 0 for name in names}
 
 
 def _months_between(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -261,12 +263,25 @@ def dashboard_figures(
     pair = ("accompagnements", "participants")
     zero = dict.fromkeys(rollups.MEASURES, 0)
 
+    # One query gives the totals, the types, the channels and the monthly trend (a few hundred rows at most).
     if theme:
-        by_type = {}
-        totals = src.total("themes", scope, filters, rollups.MEASURES, theme=theme)
+        cells = {
+            (m, "", ""): row
+            for m, row in src.grouped("themes", scope, filters, "mois", rollups.MEASURES, theme=theme).items()
+        }
     else:
-        by_type = src.grouped("base", scope, filters, "type", rollups.MEASURES)
-        totals = {name: sum(row[name] for row in by_type.values()) for name in rollups.MEASURES}
+        cells = src.grouped("base", scope, filters, ("mois", "type", "canal"), rollups.MEASURES)
+
+    def rollup(position: int, names=rollups.MEASURES) -> dict:
+        result: dict = {}
+        for key, row in cells.items():
+            target = result.setdefault(key[position], dict.fromkeys(names, 0))
+            for name in names:
+                target[name] += row[name]
+        return result
+
+    totals = {name: sum(row[name] for row in cells.values()) for name in rollups.MEASURES}
+    by_type = {} if theme else rollup(1)
 
     grain = "brut" if raw else {"fine": "quotidien", "dep": "mensuel", "nat": "national"}[level]
     figures = Figures(scope=scope, filters=filters, grain=grain, totaux=totals)
@@ -286,7 +301,7 @@ def dashboard_figures(
         )
     )
 
-    by_month = src.grouped(measured_kind, scope, filters, "mois", pair, theme=theme)
+    by_month = rollup(0, pair)
     if by_month or (filters.date_debut and filters.date_fin):
         first = filters.date_debut or min(by_month)
         last = filters.date_fin or max(by_month)
@@ -332,7 +347,7 @@ def dashboard_figures(
         return Section(key, title, (first, *(n.capitalize() for n in names)), lines, "barres", note_theme)
 
     add(breakdown("types", "Types d’accompagnement", "Type", type_enum.choices, by_type))
-    canal_rows = {} if theme else src.grouped("base", scope, filters, "canal", pair)
+    canal_rows = {} if theme else rollup(2, pair)
     add(breakdown("canaux", "Lieux de l’accompagnement", "Lieu", canal_enum.choices, canal_rows))
     add(
         Section(
