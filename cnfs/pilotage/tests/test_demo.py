@@ -33,7 +33,8 @@ def test_full_demo_ends_with_rollups_equal_to_the_demo_records():
     load_communes(["42", "69"])
     run_demo(scale="small", seed=7)
     assert Accompagnement.objects.count() > 0
-    assert sum(RollupNational.objects.values_list("accompagnements", flat=True)) == Accompagnement.objects.filter(
-        supprime_le__isnull=True
-    ).count()
+    assert (
+        sum(RollupNational.objects.values_list("accompagnements", flat=True))
+        == Accompagnement.objects.filter(supprime_le__isnull=True).count()
+    )
     assert all(d.ok for d in rollups_verify())
