@@ -154,6 +154,25 @@ class RollupThemeMois(Mesures):
         return f"{self.mois:%m/%Y} — {self.departement_code} — {self.theme}"
 
 
+class RollupDepartementMois(models.Model):
+    """Month × département totals only: the national page's table by département reads 36 × 101 rows."""
+
+    departement_code = models.CharField("département", max_length=3, default="", blank=True)
+    mois = models.DateField("mois")
+    accompagnements = models.IntegerField("accompagnements", default=0)
+    participants = models.IntegerField("participants", default=0)
+
+    class Meta:
+        verbose_name = "cumul mensuel par département (totaux)"
+        verbose_name_plural = "cumuls mensuels par département (totaux)"
+        constraints = [
+            models.UniqueConstraint(fields=["departement_code", "mois"], name="pilotage_rollupdepartementmois_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mois:%m/%Y} — {self.departement_code}"
+
+
 class RollupNational(Mesures):
     mois = models.DateField("mois")
     type = models.CharField("type", max_length=12)

@@ -101,6 +101,7 @@ SPECS: tuple[Spec, ...] = (
     Spec(m.RollupMois, ("departement_code", "mois", "type", "canal"), parent="RollupJour"),
     Spec(m.RollupOrientationMois, ("departement_code", "mois", "orientation"), PAIR, parent="RollupJour"),
     Spec(m.RollupThemeMois, ("departement_code", "mois", "theme"), parent="RollupThemeJour"),
+    Spec(m.RollupDepartementMois, ("departement_code", "mois"), PAIR, parent="RollupMois"),
     Spec(m.RollupNational, ("mois", "type", "canal"), parent="RollupMois"),
     Spec(m.RollupOrientationNational, ("mois", "orientation"), PAIR, parent="RollupOrientationMois"),
     Spec(m.RollupThemeNational, ("mois", "theme"), parent="RollupThemeMois"),

@@ -16,6 +16,7 @@ from django.db.models.functions import TruncMonth
 
 from cnfs.pilotage import rollups
 from cnfs.pilotage.models import (
+    RollupDepartementMois,
     RollupJour,
     RollupMois,
     RollupNational,
@@ -115,7 +116,12 @@ def theme_choices() -> list[tuple[str, str]]:
 
 MODELS = {
     "fine": {"base": RollupJour, "themes": RollupThemeJour, "orientations": RollupJour},
-    "dep": {"base": RollupMois, "themes": RollupThemeMois, "orientations": RollupOrientationMois},
+    "dep": {
+        "base": RollupMois,
+        "themes": RollupThemeMois,
+        "orientations": RollupOrientationMois,
+        "departements": RollupDepartementMois,
+    },
     "nat": {"base": RollupNational, "themes": RollupThemeNational, "orientations": RollupOrientationNational},
 }
 
@@ -154,6 +160,9 @@ class _Source:
 
     def orientations(self):
         return self._of("orientations")
+
+    def departements(self):
+        return self._of("departements")
 
     def sums(self, names, prefix: str = "") -> dict:
         if not self.raw:
@@ -384,7 +393,8 @@ def dashboard_figures(
 
         names = dict(Departement.objects.values_list("code", "nom"))
         by_dep = src.with_level("dep") if level == "nat" else src
-        rows = by_dep.grouped(measured_kind, scope, filters, "departement_code", pair, theme=theme)
+        kind = "departements" if level == "nat" and not theme else measured_kind
+        rows = by_dep.grouped(kind, scope, filters, "departement_code", pair, theme=theme)
         add(
             Section(
                 "departements",
