@@ -15,6 +15,20 @@ BLUE = "#000091"  # DSFR bleu France
 GREY = "#666666"
 LIGHT = "#dddddd"
 WIDTH = 640
+MONTH_ABBREVIATIONS = {
+    "janvier": "janv.",
+    "février": "févr.",
+    "mars": "mars",
+    "avril": "avr.",
+    "mai": "mai",
+    "juin": "juin",
+    "juillet": "juil.",
+    "août": "août",
+    "septembre": "sept.",
+    "octobre": "oct.",
+    "novembre": "nov.",
+    "décembre": "déc.",
+}
 
 
 def _number(value) -> str:
@@ -82,7 +96,7 @@ def line_chart(section: Section, column: int = 0) -> SafeString | None:
             month, year = line.libelle.split(" ")
             parts.append(
                 f'<text x="{x:.1f}" y="{height - 22}" font-size="11" text-anchor="middle" fill="#161616">'
-                f"{escape(month[:4])}.</text>"
+                f"{escape(MONTH_ABBREVIATIONS.get(month, month))}</text>"
                 f'<text x="{x:.1f}" y="{height - 8}" font-size="11" text-anchor="middle" fill="#161616">{year}</text>'
             )
     return _svg(section.key, section.titre, height, "".join(parts))
