@@ -126,11 +126,18 @@ def _copy_value(value) -> str:
 def _copy_text(ids: list[int], batch: list[dict[str, Any]], attnames: list[str], now: str) -> tuple[bytes, bytes]:
     """The COPY text of a batch: one line per record (id, fields, timestamps) and one per topic."""
     get = itemgetter(*attnames)
+    notes = attnames.index("notes")
     tail = f"\t{now}\t{now}\n"
-    value = _copy_value
-    main = [f"{pk}\t" + "\t".join(map(value, get(values))) + tail for pk, values in zip(ids, batch, strict=True)]
+    lines = []
+    append = lines.append
+    for pk, values in zip(ids, batch, strict=True):
+        fields = ["\\N" if v is None else str(v) for v in get(values)]
+        text = fields[notes]
+        if text and ("\\" in text or "\t" in text or "\n" in text or "\r" in text):
+            fields[notes] = _copy_value(text)
+        append(f"{pk}\t" + "\t".join(fields) + tail)
     topics = [f"{pk}\t{theme}\n" for pk, values in zip(ids, batch, strict=True) for theme in values["themes"]]
-    return "".join(main).encode(), "".join(topics).encode()
+    return "".join(lines).encode(), "".join(topics).encode()
 
 
 def bulk_insert(batch: list[dict[str, Any]], connection) -> list[int]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection, transaction
@@ -17,7 +18,7 @@ from django.utils import timezone
 from cnfs.activite import permissions
 from cnfs.activite.imports import ALL_OR_NOTHING, MODES, ImportReport, bulk_insert
 from cnfs.activite.models import Accompagnement, AccompagnementTheme, Beneficiaire
-from cnfs.activite.signals import accompagnements_changed, rollup_dict
+from cnfs.activite.signals import ROLLUP_FIELDS, accompagnements_changed, rollup_dict
 from cnfs.activite.validation import Referentiel, clean_accompagnement
 from cnfs.core.enums import Role
 from cnfs.core.errors import DomainError
@@ -235,10 +236,11 @@ def accompagnements_import(
     return report
 
 
-def _rollup_of_values(values: dict[str, Any]) -> dict[str, Any]:
-    from cnfs.activite.signals import ROLLUP_FIELDS
+_rollup_get = itemgetter(*ROLLUP_FIELDS)
 
-    row = {name: values[name] for name in ROLLUP_FIELDS}
+
+def _rollup_of_values(values: dict[str, Any]) -> dict[str, Any]:
+    row = dict(zip(ROLLUP_FIELDS, _rollup_get(values), strict=True))
     row["themes"] = sorted(values["themes"])
     return row
 

@@ -35,6 +35,7 @@ NOTES_MAX = 5000
 _TYPES = frozenset(TypeAccompagnement.values)
 _CANAUX = frozenset(Canal.values)
 _THEMES = frozenset(Theme.values)
+_DEMARCHE = Theme.DEMARCHE_EN_LIGNE.value
 _OPTIONAL_CHOICES = {
     "orientation": (frozenset(Orientation.values), "L’orientation"),
     "materiel": (frozenset(Materiel.values), "Le matériel utilisé"),
@@ -120,6 +121,9 @@ def parse_date(value: Any) -> dt.date | None:
 
 def parse_themes(value: Any) -> list[str]:
     """Topic codes from a list or from a text separated by | , or ; (CSV)."""
+    if type(value) is str and "," not in value and ";" not in value and " " not in value:
+        items = value.split("|")  # the import's usual form, "courriel|sante"
+        return list(dict.fromkeys(item for item in items if item))
     if _blank(value):
         return []
     if isinstance(value, str):
@@ -159,7 +163,8 @@ def clean_accompagnement(raw: Mapping[str, Any], *, conseiller_id: int, ref: Ref
     get = raw.get
 
     date = get("date")
-    date = None if _blank(date) else parse_date(date)
+    if type(date) is not dt.date:
+        date = None if _blank(date) else parse_date(date)
     if date is None:
         errors.append(("date", "Indiquez une date valide (JJ/MM/AAAA)."))
     elif date < DATE_MIN:
@@ -176,7 +181,9 @@ def clean_accompagnement(raw: Mapping[str, Any], *, conseiller_id: int, ref: Ref
             ("canal", "Choisissez le lieu de l’accompagnement : lieu d’activité, autre lieu, domicile, distance.")
         )
 
-    duree = _int(get("duree_minutes"))
+    duree = get("duree_minutes")
+    if type(duree) is not int:
+        duree = int(duree) if type(duree) is str and duree.isdigit() else _int(duree)
     if duree is None or not 1 <= duree <= DUREE_MAX_MINUTES:
         errors.append(("duree_minutes", "La durée est un nombre de minutes entre 1 et 1440 (24 heures)."))
 
@@ -207,12 +214,19 @@ def clean_accompagnement(raw: Mapping[str, Any], *, conseiller_id: int, ref: Ref
                     "Les participants déjà accompagnés ne peuvent pas dépasser les participants.",
                 )
             )
-        gap = count_gap_message("âge", sum(counts[n] for n in AGE_NAMES), participants)
-        if gap:
-            errors.append(("ages", gap))
-        gap = count_gap_message("situation", sum(counts[n] for n in STATUT_NAMES), participants)
-        if gap:
-            errors.append(("statuts", gap))
+        c = counts
+        ages = c["age_moins_12"] + c["age_12_18"] + c["age_18_35"] + c["age_35_60"] + c["age_plus_60"]
+        if ages != participants:
+            errors.append(("ages", count_gap_message("âge", ages, participants)))
+        statuts = (
+            c["statut_etudiant"]
+            + c["statut_sans_emploi"]
+            + c["statut_en_emploi"]
+            + c["statut_retraite"]
+            + c["statut_non_renseigne"]
+        )
+        if statuts != participants:
+            errors.append(("statuts", count_gap_message("situation", statuts, participants)))
 
     themes = parse_themes(get("themes"))
     if not themes:
@@ -228,7 +242,7 @@ def clean_accompagnement(raw: Mapping[str, Any], *, conseiller_id: int, ref: Ref
         if value and value not in allowed:
             errors.append((name, f"{label} « {value} » ne fait pas partie de la liste."))
         optional[name] = value
-    if optional["demarche_type"] and Theme.DEMARCHE_EN_LIGNE not in themes:
+    if optional["demarche_type"] and _DEMARCHE not in themes:
         errors.append(
             (
                 "demarche_type",
