@@ -54,7 +54,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--conseillers", type=int, default=4000)
     parser.add_argument("--import-rows", type=int, help="lignes de l’import comparé à COPY (100 000 par défaut)")
     parser.add_argument("--seed", type=int, default=2021)
-    parser.add_argument("--reuse", action="store_true", help="garder les comptes rendus déjà générés")
+    parser.add_argument(
+        "--reuse", action="store_true", help="garder les comptes rendus et les cumuls d’un passage précédent"
+    )
+    parser.add_argument(
+        "--verifier",
+        action="store_true",
+        help="prouver tous les cumuls contre les données brutes à la fin (long au-delà de 500 000 comptes rendus)",
+    )
     return parser.parse_args()
 
 
@@ -394,7 +401,7 @@ def main() -> int:
     # 1. Generation and rollups.
     acc_table = Accompagnement._meta.db_table
     existing = Accompagnement.objects.count()
-    if not (args.reuse and existing == n_rows):
+    if not (args.reuse and existing):
         with connection.cursor() as cursor:
             if postgres:
                 cursor.execute(f"TRUNCATE {acc_table}, {AccompagnementTheme._meta.db_table} CASCADE")
@@ -434,18 +441,21 @@ def main() -> int:
         )
         del cols
     else:
-        print(f"1. Génération : {n_rows:,} comptes rendus déjà en base (--reuse)")
-    started = time.perf_counter()
-    counts = rollups_rebuild()
-    t_rebuild = time.perf_counter() - started
-    print(
-        f"   Cumuls (rollups_rebuild, cnfs pilotage rebuild) : {t_rebuild:.1f} s — "
-        + ", ".join(f"{name} {count:,}" for name, count in counts.items())
-    )
+        print(f"1. Génération : {existing:,} comptes rendus déjà en base, cumuls tenus à jour (--reuse)")
+    if not (args.reuse and existing):
+        started = time.perf_counter()
+        counts = rollups_rebuild()
+        t_rebuild = time.perf_counter() - started
+        print(
+            f"   Cumuls (rollups_rebuild, cnfs pilotage rebuild) : {t_rebuild:.1f} s — "
+            + ", ".join(f"{name} {count:,}" for name, count in counts.items())
+        )
     if postgres:
+        from cnfs.pilotage.rollups import SPECS
+
         with connection.cursor() as cursor:
-            for spec_table in ("pilotage_rollupmois", "pilotage_rollupthememois", "pilotage_rolluporientationmois"):
-                cursor.execute(f"ANALYZE {spec_table}")
+            for spec in SPECS:
+                cursor.execute(f"ANALYZE {spec.table}")
 
     # 2. National dashboard: rollups vs GROUP BY on the raw table.
     filters = Filters()
@@ -519,8 +529,17 @@ def main() -> int:
         line += " (comparaison avec COPY : PostgreSQL seulement)"
     print(line)
 
-    differences = [d for d in rollups_verify() if not d.ok]
-    print("Vérification des cumuls après l’import : " + ("conformes" if not differences else "DIFFÉRENCES"))
+    differences = []
+    if args.verifier or n_rows <= 500_000:
+        started = time.perf_counter()
+        differences = [d for d in rollups_verify() if not d.ok]
+        print(
+            "Vérification des cumuls après l’import (rollups_verify, cnfs pilotage verifier) : "
+            + ("conformes" if not differences else "DIFFÉRENCES")
+            + f" ({time.perf_counter() - started:.1f} s)"
+        )
+    else:
+        print("Vérification complète des cumuls : --verifier (ou cnfs pilotage verifier), longue à ce volume")
 
     failures = []
     if not same or differences:

@@ -215,6 +215,7 @@ class _Source:
         queryset, prefix = self.query(kind, scope, filters)
         if theme:
             queryset = queryset.filter(theme=theme)
+        keys_arg = key
         keys = key if isinstance(key, tuple) else (key,)
 
         def expression(name):
@@ -224,12 +225,16 @@ class _Source:
 
         aliases = {f"k{i}": expression(name) for i, name in enumerate(keys)}
         rows = queryset.values(**aliases).annotate(**self.sums(names, prefix)).order_by()
+        width = len(keys)
+        months = [i for i, name in enumerate(keys) if name == "mois"]
         result = {}
-        for row in rows:
-            values = tuple(
-                v.date() if isinstance(v, dt.datetime) else v for v in (row.pop(alias) for alias in aliases)
+        for row in rows.values_list(*aliases, *names):
+            key = row[:width]
+            if months and isinstance(key[months[0]], dt.datetime):  # TruncMonth gives datetimes on some backends
+                key = tuple(v.date() if isinstance(v, dt.datetime) else v for v in key)
+            result[key if isinstance(keys_arg, tuple) else key[0]] = dict(
+                zip(names, [v or 0 for v in row[width:]], strict=True)
             )
-            result[values if isinstance(key, tuple) else values[0]] = {name: row[name] or 0 for name in names}
         return result
 
 
