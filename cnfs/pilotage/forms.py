@@ -81,7 +81,9 @@ class FiltresForm(DsfrBaseForm):
             return
         if scope.structure_ids is None or len(scope.structure_ids) > 1:
             self.fields["structure"] = _id_field("Structure", self._structures(), "Toutes les structures")
-        self.fields["conseiller"] = _id_field("Conseiller", conseillers_of(scope, MAX_CHOICES), "Tous les conseillers")
+        # Nationally there are thousands of advisors: a number field, without reading the list.
+        advisors = None if scope.national else conseillers_of(scope, MAX_CHOICES)
+        self.fields["conseiller"] = _id_field("Conseiller", advisors, "Tous les conseillers")
 
     def _structures(self) -> list[tuple[int, str]] | None:
         from cnfs.recrutement.models import Structure
