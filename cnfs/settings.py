@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "cnfs.formation",
     "cnfs.financement",  # after formation: demo steps run in this order, and formation's demo adds host structures
     "cnfs.activite",
+    "cnfs.pilotage",
     "cnfs.api",
 ]
 

@@ -1,0 +1,7 @@
+"""Keeps the rollups in step with the activity records (connected in `PilotageConfig.ready`)."""
+
+from cnfs.pilotage.services import rollups_apply
+
+
+def on_accompagnements_changed(sender, before=(), after=(), **kwargs) -> None:
+    rollups_apply(before=list(before), after=list(after))

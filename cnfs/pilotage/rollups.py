@@ -1,0 +1,413 @@
+"""The rollup engine: which tables sum what, how a batch of changes is applied, how they are rebuilt and checked.
+
+Each `Spec` names a rollup table, its key (dimensions) and its sums (measures). The same specs drive:
+- the incremental upkeep: a batch of `accompagnements_changed` dicts is summed per key in NumPy, then written with
+  one additive upsert per table (`INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n`; on PostgreSQL the rows
+  travel as one array per column through `unnest`, so a batch of any size is one short statement);
+- the rebuild: the two daily tables from the raw records, each coarser table from the finer one it derives from;
+- the proof: every table against a `GROUP BY` of the raw records, `EXCEPT` both ways (SQLite ≥ 3.24 and PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from operator import itemgetter
+
+import numpy as np
+from django.db import connection
+
+from cnfs.pilotage import models as m
+
+COLLECTIF = "collectif"
+
+AGE_FIELDS = ("age_moins_12", "age_12_18", "age_18_35", "age_35_60", "age_plus_60")
+STATUT_FIELDS = (
+    "statut_etudiant",
+    "statut_sans_emploi",
+    "statut_en_emploi",
+    "statut_retraite",
+    "statut_non_renseigne",
+)
+MEASURES = ("accompagnements", "ateliers", "participants", "recurrents", "minutes", *AGE_FIELDS, *STATUT_FIELDS)
+PAIR = ("accompagnements", "participants")
+
+# Dimensions, in the order of the normalised tuple built once per record (`_normalise`).
+DIMENSIONS = (
+    "jour",
+    "mois",
+    "conseiller_id",
+    "structure_id",
+    "lieu_id",
+    "commune_code",
+    "departement_code",
+    "type",
+    "canal",
+    "orientation",
+)
+# SQL of each dimension over the raw record `a` (and its topic `t`); `{mois}` is the month of `a.date`.
+RAW_DIMENSION_SQL = {
+    "jour": "a.date",
+    "mois": "{mois}",
+    "conseiller_id": "a.conseiller_id",
+    "structure_id": "COALESCE(a.structure_id, 0)",
+    "lieu_id": "COALESCE(a.lieu_id, 0)",
+    "commune_code": "COALESCE(a.commune_code, '')",
+    "departement_code": "COALESCE(a.departement_code, '')",
+    "type": "a.type",
+    "canal": "a.canal",
+    "orientation": "COALESCE(a.orientation, '')",
+    "theme": "t.theme",
+}
+RAW_MEASURE_SQL = {
+    "accompagnements": "COUNT(*)",
+    "ateliers": f"SUM(CASE WHEN a.type = '{COLLECTIF}' THEN 1 ELSE 0 END)",
+    "participants": "SUM(a.participants)",
+    "recurrents": "SUM(a.participants_recurrents)",
+    "minutes": "SUM(a.duree_minutes)",
+    **{name: f"SUM(a.{name})" for name in AGE_FIELDS + STATUT_FIELDS},
+}
+
+
+@dataclass(frozen=True)
+class Spec:
+    model: type
+    dims: tuple[str, ...]
+    measures: tuple[str, ...] = MEASURES
+    parent: str | None = None  # model name of the finer table it is rebuilt from (None: the raw records)
+
+    @property
+    def per_theme(self) -> bool:
+        return "theme" in self.dims
+
+    @property
+    def table(self) -> str:
+        return self.model._meta.db_table
+
+    @property
+    def name(self) -> str:
+        return self.model.__name__
+
+    @property
+    def label(self) -> str:
+        return str(self.model._meta.verbose_name_plural)
+
+
+FINE = ("jour", "conseiller_id", "structure_id")
+SPECS: tuple[Spec, ...] = (
+    Spec(m.RollupJour, (*FINE, "lieu_id", "commune_code", "departement_code", "type", "canal", "orientation")),
+    Spec(m.RollupThemeJour, (*FINE, "departement_code", "theme")),
+    Spec(m.RollupMois, ("departement_code", "mois", "type", "canal"), parent="RollupJour"),
+    Spec(m.RollupOrientationMois, ("departement_code", "mois", "orientation"), PAIR, parent="RollupJour"),
+    Spec(m.RollupThemeMois, ("departement_code", "mois", "theme"), parent="RollupThemeJour"),
+    Spec(m.RollupDepartementMois, ("departement_code", "mois"), PAIR, parent="RollupMois"),
+    Spec(m.RollupNational, ("mois", "type", "canal"), parent="RollupMois"),
+    Spec(m.RollupOrientationNational, ("mois", "orientation"), PAIR, parent="RollupOrientationMois"),
+    Spec(m.RollupThemeNational, ("mois", "theme"), parent="RollupThemeMois"),
+)
+SPECS_BY_NAME = {spec.name: spec for spec in SPECS}
+
+
+# --- Applying a batch of changes -------------------------------------------------------------------------------
+def _normalise(row: dict) -> tuple:
+    day = row["date"]
+    return (
+        day,
+        day.replace(day=1),
+        row["conseiller_id"],
+        row.get("structure_id") or 0,
+        row.get("lieu_id") or 0,
+        row.get("commune_id") or "",
+        row.get("departement_code") or "",
+        row["type"],
+        row["canal"],
+        row.get("orientation") or "",
+    )
+
+
+def _measures(row: dict) -> tuple[int, ...]:
+    return (
+        1,
+        int(row["type"] == COLLECTIF),
+        row["participants"] or 0,
+        row.get("participants_recurrents") or 0,
+        row["duree_minutes"] or 0,
+        *(row.get(name) or 0 for name in AGE_FIELDS),
+        *(row.get(name) or 0 for name in STATUT_FIELDS),
+    )
+
+
+@dataclass
+class Batch:
+    """A batch of changes, normalised once for every table: keys, signed measures, topics."""
+
+    keys: list[tuple]
+    values: np.ndarray  # one row per record, the MEASURES, negative for `before`
+    themes: list[Sequence[str]]
+
+    @classmethod
+    def of(cls, before: Sequence[dict], after: Sequence[dict]) -> Batch:
+        rows = [*before, *after]
+        values = np.array([_measures(row) for row in rows], dtype=np.int64).reshape(len(rows), len(MEASURES))
+        values[: len(before)] *= -1
+        return cls([_normalise(row) for row in rows], values, [row.get("themes") or () for row in rows])
+
+    def deltas(self, spec: Spec) -> tuple[list[tuple], np.ndarray]:
+        """Keys of `spec` touched by the batch and their net change (keys whose change is nil left out)."""
+        base = [d for d in spec.dims if d != "theme"]
+        get = itemgetter(*[DIMENSIONS.index(d) for d in base])
+        position = spec.dims.index("theme") if spec.per_theme else None
+        if position is None:
+            keys = [get(k) for k in self.keys]
+            rows = np.arange(len(self.keys))
+        else:
+            keys, rows_list = [], []
+            for i, (k, themes) in enumerate(zip(self.keys, self.themes, strict=True)):
+                head = get(k)
+                head = head if isinstance(head, tuple) else (head,)
+                for theme in themes:
+                    keys.append((*head[:position], theme, *head[position:]))
+                    rows_list.append(i)
+            rows = np.array(rows_list, dtype=np.int64)
+        if len(base) == 1 and position is None:
+            keys = [(k,) for k in keys]
+        index: dict[tuple, int] = {}
+        groups = np.fromiter((index.setdefault(k, len(index)) for k in keys), dtype=np.int64, count=len(keys))
+        columns = [MEASURES.index(name) for name in spec.measures]
+        sums = np.zeros((len(index), len(columns)), dtype=np.int64)
+        if len(keys):
+            np.add.at(sums, groups, self.values[rows][:, columns])
+        unique = list(index)
+        keep = np.flatnonzero(sums.any(axis=1))
+        return [unique[i] for i in keep], sums[keep]
+
+
+def _adapt(value):
+    if isinstance(value, dt.date):
+        return connection.ops.adapt_datefield_value(value)
+    return value
+
+
+# Rows per INSERT … VALUES statement on SQLite: well below its limit of 32,766 bound parameters.
+CHUNK = 500
+
+
+def upsert(spec: Spec, keys: list[tuple], sums: np.ndarray) -> None:
+    """Add the change of each key to the table of `spec`, then remove the rows that fell to zero (an edit or a
+    deletion moved their last record away)."""
+    if not keys:
+        return
+    quote = connection.ops.quote_name
+    table = quote(spec.table)
+    dims, measures = list(spec.dims), list(spec.measures)
+    columns = ", ".join(dims + measures)
+    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in measures)
+    conflict = f" ON CONFLICT ({', '.join(dims)}) DO UPDATE SET {updates}"
+    # Sorted keys: two transactions touching the same keys lock them in the same order (no deadlock).
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    keys = [keys[i] for i in order]
+    sums = sums[order]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            fields = [spec.model._meta.get_field(name) for name in dims + measures]
+            arrays = [f"%s::{field.db_type(connection)}[]" for field in fields]
+            params = [[key[i] for key in keys] for i in range(len(dims))] + [
+                sums[:, j].tolist() for j in range(len(measures))
+            ]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({', '.join(arrays)}){conflict}", params
+            )
+        else:
+            placeholders = "(" + ", ".join(["%s"] * (len(dims) + len(measures))) + ")"
+            for start in range(0, len(keys), CHUNK):
+                chunk = range(start, min(len(keys), start + CHUNK))
+                params = [_adapt(v) for i in chunk for v in (*keys[i], *sums[i].tolist())]
+                values = ", ".join([placeholders] * len(chunk))
+                cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}{conflict}", params)
+        emptied = [key for key, row in zip(keys, sums, strict=True) if row[0] < 0]
+        where = " AND ".join(f"{name} = %s" for name in dims)
+        for key in emptied:
+            cursor.execute(f"DELETE FROM {table} WHERE accompagnements <= 0 AND {where}", [_adapt(v) for v in key])
+
+
+def apply_changes(before: Sequence[dict], after: Sequence[dict]) -> None:
+    if not before and not after:
+        return
+    if connection.vendor == "postgresql":
+        apply_changes_postgresql(before, after)
+        return
+    batch = Batch.of(before, after)
+    for spec in SPECS:
+        upsert(spec, *batch.deltas(spec))
+
+
+# On PostgreSQL the batch goes to the server once, by COPY into two temporary tables shaped like the raw ones
+# (with a sign: -1 for `before`), and the server sums it per table with the same GROUP BY as the rebuild.
+LOT, LOT_THEMES = "pilotage_lot", "pilotage_lot_themes"
+LOT_COLUMNS = (
+    ("sign", "integer"),
+    ("id", "integer"),
+    ("date", "date"),
+    ("conseiller_id", "integer"),
+    ("structure_id", "integer"),
+    ("lieu_id", "integer"),
+    ("commune_code", "varchar(5)"),
+    ("departement_code", "varchar(3)"),
+    ("type", "varchar(12)"),
+    ("canal", "varchar(15)"),
+    ("orientation", "varchar(20)"),
+    ("duree_minutes", "integer"),
+    ("participants", "integer"),
+    ("participants_recurrents", "integer"),
+    *((name, "integer") for name in AGE_FIELDS + STATUT_FIELDS),
+)
+LOT_MEASURE_SQL = {
+    "accompagnements": "SUM(a.sign)",
+    "ateliers": f"SUM(CASE WHEN a.type = '{COLLECTIF}' THEN a.sign ELSE 0 END)",
+    "participants": "SUM(a.sign * a.participants)",
+    "recurrents": "SUM(a.sign * a.participants_recurrents)",
+    "minutes": "SUM(a.sign * a.duree_minutes)",
+    **{name: f"SUM(a.sign * a.{name})" for name in AGE_FIELDS + STATUT_FIELDS},
+}
+
+
+def _lot_row(sign: int, i: int, row: dict) -> tuple:
+    return (
+        sign,
+        i,
+        row["date"],
+        row["conseiller_id"],
+        row.get("structure_id") or 0,
+        row.get("lieu_id") or 0,
+        row.get("commune_id") or "",
+        row.get("departement_code") or "",
+        row["type"],
+        row["canal"],
+        row.get("orientation") or "",
+        row["duree_minutes"] or 0,
+        row["participants"] or 0,
+        row.get("participants_recurrents") or 0,
+        *(row.get(name) or 0 for name in AGE_FIELDS + STATUT_FIELDS),
+    )
+
+
+def apply_changes_postgresql(before: Sequence[dict], after: Sequence[dict]) -> None:
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        columns = ", ".join(f"{name} {kind}" for name, kind in LOT_COLUMNS)
+        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {LOT} ({columns}) ON COMMIT DROP")
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {LOT_THEMES} (accompagnement_id integer, theme varchar(25)) "
+            "ON COMMIT DROP"
+        )
+        cursor.execute(f"TRUNCATE {LOT}, {LOT_THEMES}")
+        rows = [(-1, row) for row in before] + [(1, row) for row in after]
+        with cursor.copy(f"COPY {LOT} ({', '.join(name for name, _ in LOT_COLUMNS)}) FROM STDIN") as copy:
+            for i, (sign, row) in enumerate(rows):
+                copy.write_row(_lot_row(sign, i, row))
+        with cursor.copy(f"COPY {LOT_THEMES} (accompagnement_id, theme) FROM STDIN") as copy:
+            for i, (_, row) in enumerate(rows):
+                for theme in row.get("themes") or ():
+                    copy.write_row((i, theme))
+        for spec in SPECS:
+            table = quote(spec.table)
+            dims, measures = list(spec.dims), list(spec.measures)
+            updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in measures)
+            select = group_by_sql(spec, source="lot")
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(dims + measures)}) {select} "
+                f"ORDER BY {', '.join(str(i + 1) for i in range(len(dims)))} "
+                f"ON CONFLICT ({', '.join(dims)}) DO UPDATE SET {updates}"
+            )
+            if before:
+                keys = ", ".join(dims)
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE accompagnements <= 0 AND ({keys}) IN "
+                    f"(SELECT {keys} FROM ({select}) lot)"
+                )
+
+
+# --- Rebuild and proof ---------------------------------------------------------------------------------------------
+def _raw_tables() -> tuple[str, str]:
+    from cnfs.activite.models import Accompagnement, AccompagnementTheme
+
+    return Accompagnement._meta.db_table, AccompagnementTheme._meta.db_table
+
+
+def month_sql(expression: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('month', {expression}) AS date)"
+    return f"date({expression}, 'start of month')"
+
+
+def group_by_sql(spec: Spec, *, source: str = "raw") -> str:
+    """The rollup of `spec` computed from the raw records (active ones) or from the batch being applied (`lot`)."""
+    quote = connection.ops.quote_name
+    if source == "lot":
+        acc, theme, measure_sql, where = LOT, LOT_THEMES, LOT_MEASURE_SQL, ""
+    else:
+        acc, theme = (quote(t) for t in _raw_tables())
+        measure_sql, where = RAW_MEASURE_SQL, " WHERE a.supprime_le IS NULL"
+    dims = [RAW_DIMENSION_SQL[d].format(mois=month_sql("a.date")) for d in spec.dims]
+    columns = [f"{sql} AS {name}" for sql, name in zip(dims, spec.dims, strict=True)]
+    columns += [f"{measure_sql[name]} AS {name}" for name in spec.measures]
+    tables = f"{acc} a"
+    if spec.per_theme:
+        tables += f" JOIN {theme} t ON t.accompagnement_id = a.id"
+    return f"SELECT {', '.join(columns)} FROM {tables}{where} GROUP BY {', '.join(dims)}"
+
+
+def derived_sql(spec: Spec) -> str:
+    """The rollup of `spec` summed from its finer parent table (same numbers, far fewer rows to read)."""
+    parent = SPECS_BY_NAME[spec.parent]
+    dims = [month_sql("jour") if d == "mois" and "jour" in parent.dims else d for d in spec.dims]
+    measures = [f"SUM({name})" for name in spec.measures]
+    table = connection.ops.quote_name(parent.table)
+    return f"SELECT {', '.join(dims + measures)} FROM {table} GROUP BY {', '.join(dims)}"
+
+
+def rebuild(spec: Spec) -> int:
+    """Empty the table of `spec` and fill it again (from the raw records or its parent); returns its row count."""
+    table = connection.ops.quote_name(spec.table)
+    columns = ", ".join(spec.dims + spec.measures)
+    select = derived_sql(spec) if spec.parent else group_by_sql(spec)
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {table}" if connection.vendor == "postgresql" else f"DELETE FROM {table}")
+        cursor.execute(f"INSERT INTO {table} ({columns}) {select}")
+        cursor.execute(f"SELECT COUNT(*) FROM {table}")
+        return cursor.fetchone()[0]
+
+
+@dataclass(frozen=True)
+class Difference:
+    spec: Spec
+    only_in_rollup: int
+    only_in_raw: int
+    samples: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not (self.only_in_rollup or self.only_in_raw)
+
+
+def compare(spec: Spec, *, samples: int = 5) -> Difference:
+    """Rows of the table that the `GROUP BY` on the raw records does not give, and the reverse."""
+    table = connection.ops.quote_name(spec.table)
+    names = list(spec.dims + spec.measures)
+    stored = f"SELECT {', '.join(names)} FROM {table} WHERE accompagnements <> 0"
+    computed = group_by_sql(spec)
+    found: dict[str, int] = {}
+    lines: list[str] = []
+    with connection.cursor() as cursor:
+        for label, first, second in (("cumul", stored, computed), ("brut", computed, stored)):
+            query = f"SELECT * FROM ({first} EXCEPT {second}) d"
+            cursor.execute(f"SELECT COUNT(*) FROM ({query}) c")
+            found[label] = cursor.fetchone()[0]
+            if found[label]:
+                cursor.execute(f"{query} LIMIT {int(samples)}")
+                where = "dans le cumul seulement" if label == "cumul" else "dans les données brutes seulement"
+                for row in cursor.fetchall():
+                    pairs = ", ".join(f"{n}={v}" for n, v in zip(names, row, strict=True))
+                    lines.append(f"{where} : {pairs}")
+    return Difference(spec, found["cumul"], found["brut"], lines)
