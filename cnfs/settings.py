@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "cnfs.territoires",
     "cnfs.lieux",
     "cnfs.recrutement",
+    "cnfs.aidants",
     "cnfs.api",
 ]
 
