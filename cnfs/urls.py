@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("cnfs.core.urls")),
     path("", include("cnfs.lieux.urls")),
     path("", include("cnfs.recrutement.urls")),
+    path("", include("cnfs.aidants.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/", api.not_found_view()),  # other API versions: JSON 404, not an HTML page
     path("admin/", admin.site.urls),

@@ -93,5 +93,10 @@ class JournalEntry(models.Model):
     def data(self) -> dict:
         return json.loads(self.payload or "{}")
 
+    def get_demarche_label(self) -> str:
+        from cnfs.aidants.enums import Demarche
+
+        return Demarche(self.demarche).label if self.demarche in Demarche.values else self.demarche
+
     def computed_hash(self) -> str:
         return entry_hash(*(getattr(self, name) for name in HASHED_FIELDS))
