@@ -51,7 +51,7 @@ def _run(statements, schema_editor):
     if vendor not in statements:
         raise RuntimeError(f"Base de données non prise en charge pour le journal en ajout seul : {vendor}")
     for sql in statements[vendor]:
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, None)  # no parameters: the PL/pgSQL `%` stays as is
 
 
 def guard_journal(apps, schema_editor):

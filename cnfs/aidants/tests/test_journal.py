@@ -9,7 +9,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from cnfs.aidants.enums import ActionJournal
 from cnfs.aidants.models import JournalEntry
-from cnfs.aidants.models.journal import GENESIS_HASH, HASHED_FIELDS, canonical_content
+from cnfs.aidants.models.journal import GENESIS_HASH, HASHED_FIELDS, canonical_content, entry_hash
 from cnfs.aidants.services import journal_append, journal_verify
 from cnfs.aidants.tests.helpers import journal_guard
 
@@ -34,14 +34,56 @@ def test_entries_are_chained_from_the_genesis():
     assert "\n" not in entries[0].payload  # canonical JSON: no newline can shift the fields
 
 
-def test_verifier_inlines_exactly_the_canonical_content():
-    """journal_verify() inlines canonical_content() for speed; both must hash the same bytes."""
-    import hashlib
+def test_database_builds_exactly_the_canonical_content():
+    """journal_verify() lets the database format each row; it must give the bytes canonical_content() hashed,
+    including a time with no fraction of a second and empty optional fields."""
+    from django.utils import timezone
 
-    entry = _entries(1)[0]
-    values = JournalEntry.objects.values_list(*HASHED_FIELDS).get()
-    assert hashlib.sha256(canonical_content(*values)).hexdigest() == entry.entry_hash
-    assert journal_verify().ok
+    from cnfs.aidants.services.journal import canonical_select_sql
+
+    _entries(2)
+    journal_append(action=ActionJournal.DEMANDE_SOUMISE)
+    whole_second = timezone.now().replace(microsecond=0)
+    JournalEntry.objects.create(
+        seq=4,
+        created_at=whole_second,
+        action="mandat_cree",
+        usager="u",
+        previous_hash=JournalEntry.objects.get(seq=3).entry_hash,
+        entry_hash=entry_hash(
+            4, whole_second, "mandat_cree", None, None, "u", "", None, "{}", JournalEntry.objects.get(seq=3).entry_hash
+        ),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(canonical_select_sql(connection.vendor))
+        from_db = {row[0]: row[1] for row in cursor.fetchall()}
+    for values in JournalEntry.objects.values_list(*HASHED_FIELDS):
+        assert from_db[values[0]].encode() == canonical_content(*values)
+    report = journal_verify()
+    assert report.ok and report.checked == 4
+
+
+def test_python_fallback_gives_the_same_verdict(monkeypatch):
+    from cnfs.aidants.services import journal as journal_module
+
+    _entries(3)
+    monkeypatch.setattr(journal_module, "canonical_select_sql", lambda vendor: None)
+    assert journal_verify().ok and journal_verify().checked == 3
+    _tamper("UPDATE aidants_journalentry SET demarche = 'argent' WHERE seq = 2")
+    assert journal_verify().first_bad_seq == 2
+
+
+def test_a_newline_inside_a_field_is_refused_then_detected():
+    """One field per line: bytes could move across a line break between two fields without changing the hash.
+    journal_append refuses such a field; a row forged with one (hash recomputed) is reported anyway."""
+    with pytest.raises(ValueError):
+        journal_append(action=ActionJournal.MANDAT_CREE, usager="a", demarche="b\nc")
+    journal_append(action=ActionJournal.MANDAT_CREE, usager="a", demarche="social")
+    row = JournalEntry.objects.get(seq=1)
+    forged = entry_hash(1, row.created_at, row.action, None, None, "a\nsoc", "ial", None, "{}", GENESIS_HASH)
+    _tamper("UPDATE aidants_journalentry SET usager = %s, demarche = %s, entry_hash = %s", ["a\nsoc", "ial", forged])
+    report = journal_verify()
+    assert report.first_bad_seq == 1 and "contenu" in report.reason
 
 
 @pytest.mark.parametrize(

@@ -190,10 +190,6 @@ def test_public_request_then_acceptance(client, world):
     org = Organisation.objects.get(siret=siret)
     assert org.demarches_autorisees == ["social", "logement"]
     assert org.aidants.count() == 2
-    assert (
-        Role.RESPONSABLE in [a.role for a in demande.organisation.demande.instruite_par.role_assignments.none()]
-        or True
-    )
     from cnfs.core.models import User
 
     responsable = User.objects.get(email="marc@exemple.fr")
