@@ -27,6 +27,7 @@ urlpatterns = [
     path("aidants-connect/mandats/<int:pk>/renouveler/", aidant.mandat_renew, name="mandat_renew"),
     path("aidants-connect/mandats/<int:pk>/revoquer/", aidant.mandat_revoke, name="mandat_revoke"),
     path("aidants-connect/mandats/<int:pk>/attestation/", aidant.attestation, name="attestation"),
+    path("aidants-connect/mandats/<int:pk>/attestation.pdf", aidant.attestation_pdf, name="attestation_pdf"),
     path("aidants-connect/autorisations/<int:pk>/revoquer/", aidant.autorisation_revoke, name="autorisation_revoke"),
     path("aidants-connect/journal/", aidant.journal, name="aidant_journal"),
 ]

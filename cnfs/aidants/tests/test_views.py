@@ -292,6 +292,13 @@ def test_aidant_creates_a_mandate_then_sees_the_usager(client, world):
     assert "Vous autorisez l’organisation" in attestation
     journal = client.get(reverse("aidants:aidant_journal")).content.decode()
     assert "Mandat créé" in journal and "Martin" not in journal
+    import io
+
+    from pypdf import PdfReader
+
+    pdf = PdfReader(io.BytesIO(client.get(reverse("aidants:attestation_pdf", args=[mandat.pk])).content))
+    assert entry.entry_hash in pdf.pages[0].extract_text().replace("\n", "")
+    assert len(pdf.pages[0].images) == 1  # the QR code of the fingerprint
 
 
 def test_forged_demarche_is_refused_and_journaled(client, world):
@@ -332,3 +339,25 @@ def test_revoke_and_renew_through_the_pages(client, world):
     response = client.post(reverse("aidants:mandat_revoke", args=[renewed.pk]), follow=True)
     assert "Mandat révoqué" in response.content.decode()
     assert TOTPDevice.objects.filter(user=user).count() == 1
+
+
+def test_attestation_pdf_is_reproducible_and_journaled(client, world):
+    import hashlib
+    import io
+
+    from pypdf import PdfReader
+
+    login(client, world["users"]["aidant"])
+    mandat = world["mandat"]
+    url = reverse("aidants:attestation_pdf", args=[mandat.pk])
+    first, second = client.get(url), client.get(url)
+    assert first.status_code == 200 and first["Content-Type"] == "application/pdf"
+    assert first.content.startswith(b"%PDF-") and first.content == second.content
+    text = PdfReader(io.BytesIO(first.content)).pages[0].extract_text()
+    assert "Attestation de mandat Aidants Connect" in text and str(mandat.usager) in text
+    downloads = JournalEntry.objects.filter(action=ActionJournal.ATTESTATION_CONSULTEE, mandat_id=mandat.pk)
+    assert downloads.count() == 2
+    assert downloads.first().data["pdf_sha256"] == hashlib.sha256(first.content).hexdigest()
+    login(client, world["users"]["aidant_autre"])
+    assert client.get(url).status_code == 404
+    assert downloads.count() == 2

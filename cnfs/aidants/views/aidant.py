@@ -1,14 +1,14 @@
 """Aidant space: usagers with active mandates, mandate creation, renewal, revocation, attestation, own journal."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cnfs.aidants import permissions, selectors, services
 from cnfs.aidants.consentement import CONSENTEMENT_VERSION, consentement_lines
-from cnfs.aidants.enums import DureeMandat
+from cnfs.aidants.enums import ActionJournal, DureeMandat
 from cnfs.aidants.forms import MandatForm, RenouvellementForm, attach_error
 from cnfs.aidants.models import Autorisation, Mandat
 from cnfs.aidants.permissions import aidant_required, current_aidant
@@ -192,6 +192,26 @@ def attestation(request, pk):
             ),
         },
     )
+
+
+def attestation_pdf(request, pk):
+    """The attestation as a reproducible PDF; each download is journaled with the document's SHA-256."""
+    from cnfs.aidants.attestation import attestation_pdf as render_pdf
+    from cnfs.aidants.attestation import pdf_sha256
+
+    mandat = _mandat_or_404(request, pk)
+    content = render_pdf(mandat, selectors.mandat_creation_entry(mandat))
+    services.journal_append(
+        action=ActionJournal.ATTESTATION_CONSULTEE,
+        actor=request.user,
+        organisation=mandat.organisation_id,
+        usager=mandat.usager,
+        mandat=mandat,
+        payload={"pdf_sha256": pdf_sha256(content)},
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="attestation-mandat-{mandat.pk}.pdf"'
+    return response
 
 
 @role_required(Role.AIDANT)
