@@ -52,15 +52,16 @@ class Mandat(models.Model):
     debut = models.DateTimeField("début")
     fin = models.DateTimeField("fin")
     consentement_version = models.CharField("version du texte de consentement", max_length=20)
+    # Accounts may be deleted; the journal keeps who acted (by account id) for good.
     cree_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="créé par"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="créé par"
     )
     remplace = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="renouvelle"
     )
     revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
 
@@ -109,7 +110,7 @@ class Autorisation(models.Model):
     demarche = models.CharField("démarche", max_length=20, choices=Demarche.choices)
     revoked_at = models.DateTimeField("révoquée le", null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     remplacee_par = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="remplacée par"

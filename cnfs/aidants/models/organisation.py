@@ -119,7 +119,7 @@ class Aidant(models.Model):
     """A person habilitated to act for usagers, in their current organisation."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="aidant", verbose_name="compte"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="aidant", verbose_name="compte"
     )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="aidants", verbose_name="organisation actuelle"
