@@ -8,17 +8,11 @@ not listed: their identity is seen by their organisation only.
 from django.contrib import admin
 
 from cnfs.aidants.models import Aidant, Autorisation, DemandeHabilitation, JournalEntry, Mandat, Organisation
+from cnfs.recrutement.admin import ReadOnlyMixin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    pass
 
 
 @admin.register(Organisation)

@@ -1,4 +1,5 @@
-"""Forms of Aidants Connect. They parse input only; rules stay in services (errors come back as DomainError)."""
+"""Forms of Aidants Connect. They parse input only; rules stay in services (errors come back as DomainError,
+shown on the form by the recruitment app's `attach_error`)."""
 
 from __future__ import annotations
 
@@ -9,22 +10,10 @@ from django.core.validators import validate_email
 from dsfr.forms import DsfrBaseForm
 
 from cnfs.aidants.enums import Demarche, DureeMandat, TypeOrganisation
-from cnfs.core.errors import DomainError
+from cnfs.recrutement.forms import DateInput
 from cnfs.recrutement.validators import normalize_siret, siret_error
 
 AIDANTS_MAX = 50
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def attach_error(form: forms.Form, error: DomainError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 class DemandeHabilitationForm(DsfrBaseForm):

@@ -31,6 +31,7 @@ _TOTP = re.compile(r"^\d{6}$")
 NAME_MAX = 255
 
 NOT_HABILITE = "Votre compte n’est pas celui d’un aidant habilité d’une organisation active : vous ne pouvez pas agir."
+ALREADY_REVOKED = "Ce mandat est déjà révoqué."
 TOTP_REQUIRED = "Saisissez le code à 6 chiffres affiché par votre application d’authentification pour confirmer."
 
 
@@ -283,21 +284,10 @@ def mandat_renew(*, aidant_user: User, mandat: Mandat, duree: str, totp_code: st
     try:
         aidant = _acting_aidant(aidant_user, usager=mandat.usager.uuid, mandat=mandat.pk)
         if aidant.organisation_id != mandat.organisation_id:
-            raise Refused(
-                "Ce mandat appartient à une autre organisation : vous ne pouvez pas le renouveler.",
-                code="autre_organisation",
-                organisation=aidant.organisation_id,
-                usager=mandat.usager.uuid,
-                mandat=mandat.pk,
-            )
+            message = "Ce mandat appartient à une autre organisation : vous ne pouvez pas le renouveler."
+            raise _refused_on(mandat, message, "autre_organisation", known=False)
         if mandat.revoked_at is not None:
-            raise Refused(
-                "Ce mandat est révoqué : créez un nouveau mandat.",
-                code="mandat_revoque",
-                organisation=aidant.organisation_id,
-                usager=mandat.usager.uuid,
-                mandat=mandat.pk,
-            )
+            raise _refused_on(mandat, "Ce mandat est révoqué : créez un nouveau mandat.", "mandat_revoque")
         if demarches is None:
             demarches = [a.demarche for a in mandat.autorisations.all() if a.revoked_at is None]
         wanted = _checked_demarches(aidant, demarches)
@@ -310,23 +300,24 @@ def mandat_renew(*, aidant_user: User, mandat: Mandat, duree: str, totp_code: st
         raise journal_refusal(refusal, actor=aidant_user, attempted="mandat_renouvellement") from None
 
 
+def _refused_on(mandat: Mandat, message: str, code: str, demarche: str = "", *, known: bool = True) -> Refused:
+    """A refusal about `mandat`, journaled with its identifiers (its organisation only when the actor is in it)."""
+    return Refused(
+        message,
+        code=code,
+        organisation=mandat.organisation_id if known else None,
+        usager=mandat.usager.uuid,
+        mandat=mandat.pk,
+        demarche=demarche,
+    )
+
+
 def _check_can_revoke(actor: User, mandat: Mandat, demarche: str = "") -> None:
     if not permissions.can_act_on_mandat(actor, mandat):
-        raise Refused(
-            "Ce mandat n’appartient pas à votre organisation : vous ne pouvez pas le révoquer.",
-            code="autre_organisation",
-            usager=mandat.usager.uuid,
-            mandat=mandat.pk,
-            demarche=demarche,
-        )
+        message = "Ce mandat n’appartient pas à votre organisation : vous ne pouvez pas le révoquer."
+        raise _refused_on(mandat, message, "autre_organisation", demarche, known=False)
     if mandat.revoked_at is not None:
-        raise Refused(
-            "Ce mandat est déjà révoqué.",
-            code="deja_revoque",
-            organisation=mandat.organisation_id,
-            usager=mandat.usager.uuid,
-            mandat=mandat.pk,
-        )
+        raise _refused_on(mandat, ALREADY_REVOKED, "deja_revoque")
 
 
 def autorisation_revoke(*, actor: User, autorisation: Autorisation) -> Autorisation:
@@ -337,14 +328,8 @@ def autorisation_revoke(*, actor: User, autorisation: Autorisation) -> Autorisat
         with transaction.atomic():
             locked = Autorisation.objects.select_for_update().get(pk=autorisation.pk)
             if locked.revoked_at is not None:
-                raise Refused(
-                    "Cette autorisation est déjà révoquée ou remplacée.",
-                    code="deja_revoquee",
-                    organisation=mandat.organisation_id,
-                    usager=mandat.usager.uuid,
-                    demarche=locked.demarche,
-                    mandat=mandat.pk,
-                )
+                message = "Cette autorisation est déjà révoquée ou remplacée."
+                raise _refused_on(mandat, message, "deja_revoquee", locked.demarche)
             now = timezone.now()
             locked.revoked_at, locked.revoked_by = now, actor
             locked.save(update_fields=["revoked_at", "revoked_by"])
@@ -379,13 +364,7 @@ def mandat_revoke(*, actor: User, mandat: Mandat) -> Mandat:
         with transaction.atomic():
             locked = Mandat.objects.select_for_update().get(pk=mandat.pk)
             if locked.revoked_at is not None:
-                raise Refused(
-                    "Ce mandat est déjà révoqué.",
-                    code="deja_revoque",
-                    organisation=mandat.organisation_id,
-                    usager=mandat.usager.uuid,
-                    mandat=mandat.pk,
-                )
+                raise _refused_on(mandat, ALREADY_REVOKED, "deja_revoque")
             now = timezone.now()
             revoked = list(
                 locked.autorisations.filter(revoked_at__isnull=True).values_list("demarche", flat=True).order_by("pk")

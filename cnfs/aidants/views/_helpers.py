@@ -1,16 +1,5 @@
-from __future__ import annotations
+"""Breadcrumbs and pagination: the same as the recruitment pages'."""
 
-from django.core.paginator import Paginator
-from django.urls import reverse
+from cnfs.recrutement.views._helpers import crumbs, paginate
 
-PAGE_SIZE = 25
-
-
-def crumbs(*items: tuple[str, str | None]) -> list[dict]:
-    """Breadcrumbs from (label, url) pairs, starting at "Mon espace"."""
-    result = [{"label": "Accueil", "url": "/"}, {"label": "Mon espace", "url": reverse("core:mon_espace")}]
-    return result + [{"label": label, "url": url} for label, url in items]
-
-
-def paginate(request, queryset, size: int = PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
+__all__ = ["crumbs", "paginate"]

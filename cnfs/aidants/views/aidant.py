@@ -9,13 +9,14 @@ from django.views.decorators.http import require_POST
 from cnfs.aidants import permissions, selectors, services
 from cnfs.aidants.consentement import CONSENTEMENT_VERSION, consentement_lines
 from cnfs.aidants.enums import ActionJournal, DureeMandat
-from cnfs.aidants.forms import MandatForm, RenouvellementForm, attach_error
+from cnfs.aidants.forms import MandatForm, RenouvellementForm
 from cnfs.aidants.models import Autorisation, Mandat
 from cnfs.aidants.permissions import aidant_required, current_aidant
 from cnfs.aidants.views._helpers import crumbs, paginate
 from cnfs.core.enums import Role
 from cnfs.core.errors import DomainError
 from cnfs.core.permissions import role_required
+from cnfs.recrutement.forms import attach_error
 
 ESPACE = ("Mes usagers et mandats", "aidants:aidant_espace")
 

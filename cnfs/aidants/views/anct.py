@@ -8,10 +8,11 @@ from django.views.decorators.http import require_POST
 
 from cnfs.aidants import permissions, selectors, services
 from cnfs.aidants.enums import Demarche
-from cnfs.aidants.forms import DecisionForm, attach_error
+from cnfs.aidants.forms import DecisionForm
 from cnfs.aidants.models import Aidant, DemandeHabilitation
 from cnfs.aidants.views._helpers import crumbs, paginate
 from cnfs.core.errors import DomainError
+from cnfs.recrutement.forms import attach_error
 
 
 def _national_only(request):

@@ -4,8 +4,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 
 from cnfs.aidants import services
-from cnfs.aidants.forms import DemandeHabilitationForm, attach_error
+from cnfs.aidants.forms import DemandeHabilitationForm
 from cnfs.core.errors import DomainError
+from cnfs.recrutement.forms import attach_error
 
 
 @login_not_required

@@ -7,12 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from cnfs.aidants import permissions, selectors, services
-from cnfs.aidants.forms import FormationForm, attach_error
+from cnfs.aidants.forms import FormationForm
 from cnfs.aidants.models import Aidant, Organisation
 from cnfs.aidants.views._helpers import crumbs, paginate
 from cnfs.core.enums import Role
 from cnfs.core.errors import DomainError
 from cnfs.core.permissions import role_required
+from cnfs.recrutement.forms import attach_error
 
 
 def _managed_or_404(request, pk) -> Organisation:
