@@ -51,6 +51,7 @@ class StatutDemandeHabilitation(models.TextChoices):
     MODIFICATIONS_DEMANDEES = "modifications", "Modifications demandées"
     ACCEPTEE = "acceptee", "Acceptée"
     REFUSEE = "refusee", "Refusée"
+    REMPLACEE = "remplacee", "Remplacée par une demande corrigée"
 
 
 STATUTS_DEMANDE_A_INSTRUIRE = (StatutDemandeHabilitation.SOUMISE, StatutDemandeHabilitation.MODIFICATIONS_DEMANDEES)

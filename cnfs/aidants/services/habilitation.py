@@ -34,7 +34,8 @@ def _first_error(error: ValidationError) -> tuple[str | None, str]:
 
 @transaction.atomic
 def demande_submit(*, data: dict, request=None) -> DemandeHabilitation:
-    """Record a public habilitation request (validated in full: SIRET, démarches, both commitments)."""
+    """Record a public habilitation request (validated in full: SIRET, démarches, both commitments). A request
+    sent back for changes is replaced by the corrected one sent for the same SIRET."""
     demande = DemandeHabilitation(**data)
     demande.siret = normalize_siret(demande.siret)
     if not (demande.cgu_acceptees and demande.protection_donnees):
@@ -49,10 +50,16 @@ def demande_submit(*, data: dict, request=None) -> DemandeHabilitation:
         raise DomainError(message, field=field) from None
     if Organisation.objects.filter(siret=demande.siret).exists():
         raise DomainError("Une organisation habilitée porte déjà ce numéro SIRET.", field="siret")
-    if DemandeHabilitation.objects.filter(siret=demande.siret, statut__in=STATUTS_DEMANDE_A_INSTRUIRE).exists():
+    pending = DemandeHabilitation.objects.select_for_update().filter(
+        siret=demande.siret, statut__in=STATUTS_DEMANDE_A_INSTRUIRE
+    )
+    if any(p.statut == StatutDemandeHabilitation.SOUMISE for p in pending):
         raise DomainError("Une demande est déjà en cours d’instruction pour ce numéro SIRET.", field="siret")
     demande.save()
-    journal_append(action=ActionJournal.DEMANDE_SOUMISE, payload={"demande": demande.pk})
+    # The corrected request replaces the one sent back for changes.
+    replaced = [p.pk for p in pending]
+    DemandeHabilitation.objects.filter(pk__in=replaced).update(statut=StatutDemandeHabilitation.REMPLACEE)
+    journal_append(action=ActionJournal.DEMANDE_SOUMISE, payload={"demande": demande.pk, "remplace": replaced})
     audit_log(actor=None, action="aidants.demande_submit", target=demande, request=request)
     return demande
 

@@ -361,3 +361,23 @@ def test_attestation_pdf_is_reproducible_and_journaled(client, world):
     login(client, world["users"]["aidant_autre"])
     assert client.get(url).status_code == 404
     assert downloads.count() == 2
+
+
+def test_corrected_request_replaces_the_one_sent_back_for_changes(client, world):
+    from cnfs.aidants import services
+
+    demande = world["demande"]
+    services.demande_ask_changes(
+        actor=world["users"]["anct"], demande=demande, commentaire="Ajoutez la démarche « Argent », merci."
+    )
+    response = client.post(
+        reverse("aidants:demande_create"), {**REQUEST, "siret": demande.siret, "demarches": ["social", "argent"]}
+    )
+    assert response.status_code == 302
+    demande.refresh_from_db()
+    assert demande.statut == StatutDemandeHabilitation.REMPLACEE
+    corrected = DemandeHabilitation.objects.get(siret=demande.siret, statut=StatutDemandeHabilitation.SOUMISE)
+    assert corrected.demarches == ["social", "argent"]
+    again = client.post(reverse("aidants:demande_create"), {**REQUEST, "siret": demande.siret})
+    assert "Une demande est déjà en cours d’instruction pour ce numéro SIRET." in again.content.decode()
+    assert DemandeHabilitation.objects.filter(siret=demande.siret).count() == 2
