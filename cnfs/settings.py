@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "cnfs.financement",  # after formation: demo steps run in this order, and formation's demo adds host structures
     "cnfs.activite",
     "cnfs.pilotage",
+    "cnfs.aidants",
     "cnfs.api",
 ]
 

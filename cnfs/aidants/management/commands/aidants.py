@@ -1,0 +1,32 @@
+"""`cnfs aidants journal verifier`: recompute the hash chain of the Aidants Connect journal."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Aidants Connect : vérification du journal infalsifiable (chaîne d’empreintes SHA-256)."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="area", required=True, title="domaines")
+        journal = sub.add_parser("journal", help="Le journal des actes des aidants.")
+        actions = journal.add_subparsers(dest="action", required=True, title="actions")
+        actions.add_parser(
+            "verifier", help="Recalculer chaque empreinte ; code de sortie 1 et première entrée altérée sinon."
+        )
+
+    def handle(self, *args, **options):
+        from cnfs.aidants.services import journal_verify
+
+        started = time.perf_counter()
+        report = journal_verify()
+        elapsed = time.perf_counter() - started
+        if report.ok:
+            self.stdout.write(f"{report.message()} ({elapsed:.2f} s)")
+            return
+        self.stderr.write(report.message())
+        sys.exit(1)

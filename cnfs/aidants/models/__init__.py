@@ -1,0 +1,12 @@
+"""Models of Aidants Connect, one module per entity group.
+
+- `organisation`: habilitated organisations, habilitation requests, aidants;
+- `mandat`: usagers, mandates and their authorisations;
+- `journal`: the append-only, hash-chained journal of every act.
+"""
+
+from cnfs.aidants.models.journal import JournalEntry
+from cnfs.aidants.models.mandat import Autorisation, Mandat, Usager
+from cnfs.aidants.models.organisation import Aidant, DemandeHabilitation, Organisation
+
+__all__ = ["Aidant", "Autorisation", "DemandeHabilitation", "JournalEntry", "Mandat", "Organisation", "Usager"]

@@ -1,0 +1,33 @@
+from django.urls import path
+
+from cnfs.aidants.views import aidant, anct, public, responsable
+
+app_name = "aidants"
+
+urlpatterns = [
+    # Public
+    path("aidants-connect/habilitation/", public.demande_create, name="demande_create"),
+    path("aidants-connect/habilitation/envoyee/", public.demande_envoyee, name="demande_envoyee"),
+    # National team
+    path("aidants-connect/instruction/", anct.demandes, name="anct_demandes"),
+    path("aidants-connect/instruction/demandes/<int:pk>/", anct.demande_detail, name="anct_demande"),
+    path("aidants-connect/instruction/aidants/<int:pk>/habiliter/", anct.aidant_habiliter, name="anct_habiliter"),
+    # Responsable
+    path("aidants-connect/responsable/", responsable.espace, name="responsable_espace"),
+    path("aidants-connect/organisations/<int:pk>/", responsable.organisation, name="organisation"),
+    path(
+        "aidants-connect/organisations/<int:pk>/aidants/<int:aidant_pk>/formation/",
+        responsable.formation,
+        name="formation",
+    ),
+    # Aidant
+    path("aidants-connect/usagers/", aidant.espace, name="aidant_espace"),
+    path("aidants-connect/mandats/nouveau/", aidant.mandat_create, name="mandat_create"),
+    path("aidants-connect/mandats/<int:pk>/", aidant.mandat_detail, name="mandat"),
+    path("aidants-connect/mandats/<int:pk>/renouveler/", aidant.mandat_renew, name="mandat_renew"),
+    path("aidants-connect/mandats/<int:pk>/revoquer/", aidant.mandat_revoke, name="mandat_revoke"),
+    path("aidants-connect/mandats/<int:pk>/attestation/", aidant.attestation, name="attestation"),
+    path("aidants-connect/mandats/<int:pk>/attestation.pdf", aidant.attestation_pdf, name="attestation_pdf"),
+    path("aidants-connect/autorisations/<int:pk>/revoquer/", aidant.autorisation_revoke, name="autorisation_revoke"),
+    path("aidants-connect/journal/", aidant.journal, name="aidant_journal"),
+]
