@@ -298,9 +298,9 @@ def coverage_for_demandes(
             )
     communes = state.communes
     if departements is None:
-        indices = np.arange(len(communes))
+        indices = np.arange(len(communes.codes))
     else:
-        indices = np.flatnonzero(np.isin(communes.departement, list(departements)))
+        indices = np.flatnonzero(np.isin(communes.departements, list(departements)))
     svg = None
     if len(indices):
         lat, lon = communes.latitude[indices], communes.longitude[indices]
@@ -308,7 +308,7 @@ def coverage_for_demandes(
             svg = svgmap.grid_map(lat, lon, communes.population[indices], state.result.minutes[indices], sites=sites)
         else:
             svg = svgmap.commune_map(
-                lat, lon, state.result.band[indices], communes.nom[indices], communes.population[indices], sites=sites
+                lat, lon, state.result.band[indices], communes.names[indices], communes.population[indices], sites=sites
             )
     return CoverageContext(
         gains=gains, svg=svg, detour_factor=state.model.detour_factor, speed_kmh=state.model.speed_kmh

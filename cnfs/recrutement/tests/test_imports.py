@@ -118,7 +118,7 @@ def test_pix_dry_run_writes_nothing(candidats):
         (PIX_HEADER.replace(";", ":").encode() + b"\nx:y\n", "séparateur non reconnu"),
         (b"email;niveau\nines@exemple.fr;2\n", "Colonne(s) obligatoire(s) absente(s)"),
         (pix_csv(pix_row("inès@exemple.fr"), encoding="utf-8").decode("cp1252").encode(), "Encodage incorrect"),
-        (pix_csv(pix_row("ines@exemple.fr"), encoding="utf-16-le"), "octets nuls"),
+        (pix_csv(pix_row("ines@exemple.fr"), encoding="utf-16-le"), "octet nul ligne 1"),
         (pix_csv('"ines@exemple.fr;2'), "mal formé"),
     ],
     ids=["vide", "blanc", "en-tete-seul", "separateur", "colonnes", "double-encodage", "utf16", "guillemets"],
