@@ -308,7 +308,12 @@ def coverage_for_demandes(
             svg = svgmap.grid_map(lat, lon, communes.population[indices], state.result.minutes[indices], sites=sites)
         else:
             svg = svgmap.commune_map(
-                lat, lon, state.result.band[indices], communes.names[indices], communes.population[indices], sites=sites
+                lat,
+                lon,
+                state.result.band[indices],
+                communes.names[indices],
+                communes.population[indices],
+                sites=sites,
             )
     return CoverageContext(
         gains=gains, svg=svg, detour_factor=state.model.detour_factor, speed_kmh=state.model.speed_kmh
