@@ -30,7 +30,13 @@ def login(client, user, *, verified: bool | None = None) -> TOTPDevice | None:
 
 
 def totp_code(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
-    """The code the person's application shows now (or `steps_ahead` time steps later)."""
+    """The code the person's application shows now (or `steps_ahead` time steps later).
+
+    The device is re-read first: a code accepted just after a time-step boundary makes the server record a drift,
+    and a code computed from a stale copy would then fall outside the server's window.
+    """
+    if device.pk is not None:
+        device.refresh_from_db(fields=["drift", "last_t"])
     if steps_ahead == 0:
         value = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift)
     else:
