@@ -327,3 +327,18 @@ LOGGING = {
     # line printed twice. It propagates to root instead.
     "loggers": {"django": {"handlers": [], "propagate": True}},
 }
+
+# --- Aidants Connect: FranceConnect (the usager's identity at mandate creation) -------------------------------
+# Empty issuer: FranceConnect is not configured and the aidant types the identity (demo fallback, clearly labelled).
+FRANCECONNECT_ISSUER = os.environ.get("FRANCECONNECT_ISSUER", "")
+FRANCECONNECT_CLIENT_ID = os.environ.get("FRANCECONNECT_CLIENT_ID", "")
+FRANCECONNECT_CLIENT_SECRET = os.environ.get("FRANCECONNECT_CLIENT_SECRET", "")
+FRANCECONNECT_SCOPES = os.environ.get(
+    "FRANCECONNECT_SCOPES", "openid given_name family_name birthdate gender birthplace birthcountry"
+)
+FRANCECONNECT_ACR = os.environ.get("FRANCECONNECT_ACR", "eidas1")
+FRANCECONNECT_HTTP_TIMEOUT = float(os.environ.get("FRANCECONNECT_HTTP_TIMEOUT", "10"))
+FRANCECONNECT_CLOCK_LEEWAY = int(os.environ.get("FRANCECONNECT_CLOCK_LEEWAY", "60"))
+# Lifetime of a state/nonce (seconds) and of a verified identity waiting for the aidant's confirmation.
+FRANCECONNECT_STATE_TTL = int(os.environ.get("FRANCECONNECT_STATE_TTL", "600"))
+FRANCECONNECT_IDENTITY_TTL = int(os.environ.get("FRANCECONNECT_IDENTITY_TTL", "900"))

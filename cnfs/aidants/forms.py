@@ -161,3 +161,26 @@ class MandatForm(DsfrBaseForm):
 class RenouvellementForm(DsfrBaseForm):
     duree = forms.ChoiceField(label="Durée du nouveau mandat", choices=DureeMandat.choices, widget=forms.RadioSelect)
     totp = TotpField()
+
+
+class MandatChoixForm(DsfrBaseForm):
+    """FranceConnect configured: the démarches and duration first; the usager then signs in with FranceConnect."""
+
+    demarches = forms.MultipleChoiceField(
+        label="Démarches autorisées", choices=Demarche.choices, widget=forms.CheckboxSelectMultiple
+    )
+    duree = forms.ChoiceField(label="Durée du mandat", choices=DureeMandat.choices, widget=forms.RadioSelect)
+
+    def __init__(self, *args, allowed: list[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if allowed is not None:  # as MandatForm: a forged démarche still parses, the service refuses it
+            self.fields["demarches"].widget.choices = [(d.value, d.label) for d in Demarche if d.value in allowed]
+
+
+class MandatConfirmationForm(DsfrBaseForm):
+    """The recap of a FranceConnect identity: the consent read to the usager, the aidant's fresh TOTP code."""
+
+    consentement = forms.BooleanField(
+        label="J’ai lu le texte de consentement à l’usager, qui l’accepte", required=True
+    )
+    totp = TotpField()

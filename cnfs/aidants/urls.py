@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cnfs.aidants.views import aidant, anct, public, responsable
+from cnfs.aidants.views import aidant, anct, franceconnect, public, responsable
 
 app_name = "aidants"
 
@@ -30,4 +30,10 @@ urlpatterns = [
     path("aidants-connect/mandats/<int:pk>/attestation.pdf", aidant.attestation_pdf, name="attestation_pdf"),
     path("aidants-connect/autorisations/<int:pk>/revoquer/", aidant.autorisation_revoke, name="autorisation_revoke"),
     path("aidants-connect/journal/", aidant.journal, name="aidant_journal"),
+    # Aidant: the usager's FranceConnect identity at mandate creation
+    path("aidants-connect/franceconnect/", franceconnect.connexion, name="franceconnect"),
+    path("aidants-connect/franceconnect/autorisation/", franceconnect.authorize, name="franceconnect_authorize"),
+    path("aidants-connect/franceconnect/retour/", franceconnect.callback, name="franceconnect_callback"),
+    path("aidants-connect/franceconnect/deconnecte/", franceconnect.logged_out, name="franceconnect_logged_out"),
+    path("aidants-connect/franceconnect/recapitulatif/", franceconnect.recap, name="franceconnect_recap"),
 ]

@@ -73,7 +73,8 @@ def usager_from_identity(claims: dict) -> Usager:
     """The usager of an OpenID Connect identity (FranceConnect userinfo claims: `sub`, `given_name`,
     `family_name`, `birthdate` as YYYY-MM-DD), created or refreshed. Only the keyed hash of `sub` is stored.
 
-    This is where FranceConnect plugs in: today the claims come from `claims_from_aidant_form`.
+    The claims come from FranceConnect (`services/franceconnect.py`), or from `claims_from_aidant_form` when
+    FranceConnect is not configured (demo).
     """
     error = _identity_error(claims)
     if error:
@@ -250,6 +251,21 @@ def _mandat_write(
     )
     Aidant.objects.filter(pk=aidant.pk).update(last_activity_at=now)
     return mandat
+
+
+def identity_error(claims: dict) -> str | None:
+    """The French reason why these identity claims cannot make an usager, or None."""
+    return _identity_error(claims)
+
+
+def mandat_choices_check(*, aidant_user: User, demarches: Iterable[str], duree: str) -> tuple[list[str], str]:
+    """The démarches and duration of a mandate about to be created, checked before the usager's identity is asked
+    (FranceConnect): a refusal is journaled as for the creation itself."""
+    try:
+        aidant = _acting_aidant(aidant_user)
+        return _checked_demarches(aidant, demarches), _checked_duree(duree, aidant)
+    except Refused as refusal:
+        raise journal_refusal(refusal, actor=aidant_user, attempted="mandat_creation") from None
 
 
 def mandat_create(*, aidant_user: User, claims: dict, demarches: Iterable[str], duree: str, totp_code: str) -> Mandat:

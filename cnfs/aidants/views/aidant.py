@@ -6,12 +6,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from cnfs.aidants import permissions, selectors, services
+from cnfs.aidants import franceconnect, permissions, selectors, services
 from cnfs.aidants.consentement import CONSENTEMENT_VERSION, consentement_lines
 from cnfs.aidants.enums import ActionJournal, DureeMandat
 from cnfs.aidants.forms import MandatForm, RenouvellementForm
 from cnfs.aidants.models import Autorisation, Mandat
 from cnfs.aidants.permissions import aidant_required, current_aidant
+from cnfs.aidants.views import franceconnect as franceconnect_views
 from cnfs.aidants.views._helpers import crumbs, paginate
 from cnfs.core.enums import Role
 from cnfs.core.errors import DomainError
@@ -51,12 +52,14 @@ def espace(request):
 @role_required(Role.AIDANT)
 @aidant_required
 def mandat_create(request):
+    if franceconnect.is_configured():  # the usager signs in with FranceConnect: nothing typed by the aidant
+        return franceconnect_views.mandat_start(request)
     aidant = current_aidant(request.user)
     organisation = aidant.organisation
     form = MandatForm(request.POST or None, allowed=organisation.demarches_autorisees)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        # FranceConnect plugs in here: its verified userinfo claims will replace the identity typed by the aidant.
+        # FranceConnect is not configured (demo): the identity typed by the aidant, labelled as such on the page.
         claims = services.claims_from_aidant_form(
             given_name=data["given_name"], family_name=data["family_name"], birthdate=data["birthdate"]
         )

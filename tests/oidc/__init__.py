@@ -1,0 +1,1 @@
+"""A FranceConnect-like OpenID Connect provider (npm oidc-provider) for the tests."""
