@@ -130,7 +130,7 @@ class TotpField(forms.CharField):
 
 
 class MandatForm(DsfrBaseForm):
-    """The aidant types the usager's identity: the place where FranceConnect will plug in."""
+    """The aidant types the usager's identity: the demo's form when FranceConnect is not configured."""
 
     given_name = forms.CharField(label="Prénoms de l’usager", max_length=255)
     family_name = forms.CharField(label="Nom de naissance de l’usager", max_length=255)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import re
 import shutil
 import subprocess
 import threading
@@ -247,12 +246,3 @@ class FlowDriver:
                 return step
             step = self.get(step.location)
         raise AssertionError("Trop de redirections : " + " → ".join(self.visited[-10:]))
-
-
-def callback_query(location: str) -> str:
-    return urlsplit(location).query
-
-
-def form_value(html: str, name: str) -> str | None:
-    match = re.search(rf'name="{re.escape(name)}"[^>]*value="([^"]*)"', html)
-    return match.group(1) if match else None

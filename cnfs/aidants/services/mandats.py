@@ -95,10 +95,10 @@ def usager_from_identity(claims: dict) -> Usager:
 
 
 def claims_from_aidant_form(*, given_name: str, family_name: str, birthdate: datetime.date) -> dict:
-    """Stand-in for FranceConnect until it is plugged in: the identity typed by the aidant, as claims.
+    """The identity typed by the aidant, as claims: the demo's stand-in when FranceConnect is not configured.
 
-    The pseudo-`sub` is derived from the typed identity, so the same person typed twice is the same usager. When
-    FranceConnect lands, its verified userinfo replaces this function and nothing else changes.
+    The pseudo-`sub` is derived from the typed identity, so the same person typed twice is the same usager. With
+    FranceConnect configured, its verified userinfo is used instead (`services/franceconnect.py`).
     """
     key = f"{family_name.strip().casefold()}|{given_name.strip().casefold()}|{birthdate.isoformat()}"
     return {

@@ -4,10 +4,10 @@ HTTP, then every refusal (replayed code or state, expired state, nonce mismatch,
 provider error), each with a French message, nothing written and a `franceconnect_refuse` journal entry."""
 
 import json
+import socket
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import requests
 from django.urls import reverse
 
 from cnfs.aidants.enums import ActionJournal, Demarche
@@ -166,7 +166,7 @@ def test_forged_state_is_refused(client, aidant, franceconnect):
     _assert_refused(client, response, "ne correspond à aucune connexion en cours", "state_inconnu")
 
 
-def test_code_of_another_flow_fails_the_nonce(client, aidant, franceconnect, django_user_model):
+def test_code_of_another_flow_fails_the_nonce(client, aidant, franceconnect):
     """Code injection: a code obtained in another browser (its own nonce) sent with this browser's state."""
     from django.test import Client
 
@@ -219,7 +219,9 @@ def test_identity_without_birthdate_is_refused(client, aidant, franceconnect):
 
 
 def test_unreachable_provider_is_refused(client, aidant, settings):
-    port = requests.adapters.DEFAULT_POOLSIZE  # any closed port on localhost: 10
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     settings.FRANCECONNECT_ISSUER = f"http://127.0.0.1:{port}"
     settings.FRANCECONNECT_CLIENT_ID = "x"
     _choose(client)
@@ -261,3 +263,39 @@ def test_pages_refused_to_non_aidants(client, name, settings):
     assert client.get(url).status_code == 302  # anonymous: to the login page
     login(client, user_with_role("structure"))
     assert client.get(url).status_code == 403
+
+
+def test_identity_waiting_too_long_is_dropped(client, aidant, franceconnect, settings):
+    settings.FRANCECONNECT_IDENTITY_TTL = 0
+    _choose(client)
+    step = FlowDriver(client, franceconnect).follow(reverse("aidants:franceconnect_authorize"))
+    assert step.url.endswith(CREATE) and "Aucune identité FranceConnect n’attend votre confirmation" in step.text
+    response = client.post(RECAP, {"consentement": "on", "totp": totp_code(aidant["device"])})
+    assert response["Location"] == CREATE and not Usager.objects.exists() and not Mandat.objects.exists()
+
+
+@pytest.mark.parametrize("alg", ["HS256", "none"])
+def test_tokens_not_signed_with_es256_or_rs256_are_refused(franceconnect, settings, alg):
+    """Algorithm confusion: a token signed with a shared secret (or not at all) under a kid of the real JWKS."""
+    import base64
+
+    from joserfc import jwt
+    from joserfc.jwk import OctKey
+
+    from cnfs.aidants import franceconnect as client_module
+
+    where = client_module.endpoints()
+    keys = client_module._key_set(where)
+    kid = keys.keys[0].kid
+    claims = {"iss": where.issuer, "aud": settings.FRANCECONNECT_CLIENT_ID, "sub": "x"}
+    if alg == "HS256":
+        token = jwt.encode({"alg": "HS256", "kid": kid}, claims, OctKey.import_key("s" * 32))
+    else:
+
+        def part(data):
+            return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+        token = f"{part({'alg': 'none', 'kid': kid})}.{part(claims)}."
+    with pytest.raises(client_module.FranceConnectError) as refused:
+        client_module.verified_jwt(token, where, keys, what="id_token")
+    assert refused.value.code == "id_token_algorithme"
