@@ -299,3 +299,17 @@ def test_tokens_not_signed_with_es256_or_rs256_are_refused(franceconnect, settin
     with pytest.raises(client_module.FranceConnectError) as refused:
         client_module.verified_jwt(token, where, keys, what="id_token")
     assert refused.value.code == "id_token_algorithme"
+
+
+def test_identity_does_not_follow_the_aidant_into_another_organisation(client, aidant, franceconnect):
+    from cnfs.aidants.models import Aidant
+    from cnfs.core.models import RoleAssignment
+
+    _choose(client)
+    step = FlowDriver(client, franceconnect).follow(reverse("aidants:franceconnect_authorize"))
+    assert step.url.endswith(RECAP)
+    other = OrganisationFactory()
+    Aidant.objects.filter(user=aidant["user"]).update(organisation=other)
+    RoleAssignment.objects.filter(user=aidant["user"], role="aidant").update(object_id=str(other.pk))
+    response = client.post(RECAP, {"consentement": "on", "totp": totp_code(aidant["device"])})
+    assert response["Location"] == CREATE and not Mandat.objects.exists() and not Usager.objects.exists()
