@@ -54,8 +54,11 @@ def mandat_creation_entry(mandat: Mandat) -> JournalEntry | None:
     )
 
 
-def demandes_a_instruire() -> QuerySet[DemandeHabilitation]:
-    return DemandeHabilitation.objects.filter(statut__in=STATUTS_DEMANDE_A_INSTRUIRE).order_by("created_at", "pk")
+def demandes_a_instruire(*, a_confirmer: bool = False) -> QuerySet[DemandeHabilitation]:
+    """Requests awaiting review: confirmed by their requester's e-mail link (or, on demand, still unconfirmed)."""
+    return DemandeHabilitation.objects.filter(
+        statut__in=STATUTS_DEMANDE_A_INSTRUIRE, email_confirme_le__isnull=a_confirmer
+    ).order_by("created_at", "pk")
 
 
 def demandes_instruites() -> QuerySet[DemandeHabilitation]:

@@ -8,6 +8,7 @@ urlpatterns = [
     # Public
     path("aidants-connect/habilitation/", public.demande_create, name="demande_create"),
     path("aidants-connect/habilitation/envoyee/", public.demande_envoyee, name="demande_envoyee"),
+    path("aidants-connect/habilitation/confirmer/<str:token>/", public.demande_confirmer, name="demande_confirmer"),
     # National team
     path("aidants-connect/instruction/", anct.demandes, name="anct_demandes"),
     path("aidants-connect/instruction/demandes/<int:pk>/", anct.demande_detail, name="anct_demande"),
