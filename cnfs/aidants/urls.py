@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cnfs.aidants.views import aidant, anct, public, responsable
+from cnfs.aidants.views import aidant, anct, cartes, public, responsable
 
 app_name = "aidants"
 
@@ -31,4 +31,21 @@ urlpatterns = [
     path("aidants-connect/mandats/<int:pk>/attestation.pdf", aidant.attestation_pdf, name="attestation_pdf"),
     path("aidants-connect/autorisations/<int:pk>/revoquer/", aidant.autorisation_revoke, name="autorisation_revoke"),
     path("aidants-connect/journal/", aidant.journal, name="aidant_journal"),
+    # ac-life: TOTP devices, re-check, revocation attestation
+    path("aidants-connect/instruction/cartes/", cartes.cartes, name="anct_cartes"),
+    path(
+        "aidants-connect/organisations/<int:pk>/aidants/<int:aidant_pk>/authentification/",
+        cartes.dispositifs,
+        name="dispositifs",
+    ),
+    path(
+        "aidants-connect/organisations/<int:pk>/aidants/<int:aidant_pk>/authentification/application/",
+        cartes.application,
+        name="dispositif_application",
+    ),
+    path(
+        "aidants-connect/organisations/<int:pk>/aidants/<int:aidant_pk>/authentification/<int:device_pk>/retirer/",
+        cartes.dispositif_retirer,
+        name="dispositif_retirer",
+    ),
 ]
