@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cnfs.aidants.views import aidant, anct, cartes, public, responsable
+from cnfs.aidants.views import aidant, anct, cartes, public, recheck, responsable
 
 app_name = "aidants"
 
@@ -33,6 +33,7 @@ urlpatterns = [
     path("aidants-connect/journal/", aidant.journal, name="aidant_journal"),
     # ac-life: TOTP devices, re-check, revocation attestation
     path("aidants-connect/instruction/cartes/", cartes.cartes, name="anct_cartes"),
+    path("aidants-connect/verification/", recheck.reverifier, name="totp_reverifier"),
     path(
         "aidants-connect/organisations/<int:pk>/aidants/<int:aidant_pk>/authentification/",
         cartes.dispositifs,
