@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cnfs.aidants.views import aidant, anct, cartes, public, recheck, responsable
+from cnfs.aidants.views import aidant, anct, cartes, public, recheck, responsable, revocation
 
 app_name = "aidants"
 
@@ -34,6 +34,7 @@ urlpatterns = [
     # ac-life: TOTP devices, re-check, revocation attestation
     path("aidants-connect/instruction/cartes/", cartes.cartes, name="anct_cartes"),
     path("aidants-connect/verification/", recheck.reverifier, name="totp_reverifier"),
+    path("aidants-connect/mandats/<int:pk>/revocation.pdf", revocation.revocation_pdf_view, name="revocation_pdf"),
     path(
         "aidants-connect/organisations/<int:pk>/aidants/<int:aidant_pk>/authentification/",
         cartes.dispositifs,
