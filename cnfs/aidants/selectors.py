@@ -54,8 +54,11 @@ def mandat_creation_entry(mandat: Mandat) -> JournalEntry | None:
     )
 
 
-def demandes_a_instruire() -> QuerySet[DemandeHabilitation]:
-    return DemandeHabilitation.objects.filter(statut__in=STATUTS_DEMANDE_A_INSTRUIRE).order_by("created_at", "pk")
+def demandes_a_instruire(*, a_confirmer: bool = False) -> QuerySet[DemandeHabilitation]:
+    """Requests awaiting review: confirmed by their requester's e-mail link (or, on demand, still unconfirmed)."""
+    return DemandeHabilitation.objects.filter(
+        statut__in=STATUTS_DEMANDE_A_INSTRUIRE, email_confirme_le__isnull=a_confirmer
+    ).order_by("created_at", "pk")
 
 
 def demandes_instruites() -> QuerySet[DemandeHabilitation]:
@@ -105,3 +108,69 @@ def organisation_stats(organisation: Organisation) -> dict:
         "mandats_total": mandats["total"],
         "par_demarche": [(d.label, by_demarche.get(d.value, 0)) for d in Demarche],
     }
+
+
+# --- ac-life: monthly figures of the responsable space -------------------------------------------------------------
+
+MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
+        "décembre")  # fmt: skip
+ACTES = (
+    ActionJournal.MANDAT_CREE,
+    ActionJournal.MANDAT_RENOUVELE,
+    ActionJournal.MANDAT_REVOQUE,
+    ActionJournal.AUTORISATION_REVOQUEE,
+    ActionJournal.MANDAT_UTILISE,
+    ActionJournal.TOTP_REVERIFIE,
+    ActionJournal.ATTESTATION_CONSULTEE,
+)
+
+
+def organisation_monthly_stats(organisation: Organisation, months: int = 12) -> list[dict]:
+    """For each of the last `months` months (most recent first): mandates created, revoked, active at the month's
+    end (or now for the current month), and aidants who acted. Four queries whatever the size."""
+    from django.db.models.functions import TruncMonth
+
+    from cnfs.aidants.enums import add_months
+
+    now = timezone.localtime()
+    current = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    starts = [add_months(current, -i) for i in range(months)]
+    ends = [min(add_months(start, 1), now) for start in starts]
+    first = starts[-1]
+
+    def per_month(queryset, field, value=None):
+        rows = (
+            queryset.filter(**{f"{field}__gte": first})
+            .annotate(month=TruncMonth(field))
+            .values("month")
+            .annotate(n=Count(value or "pk", distinct=bool(value)))
+            .order_by()
+        )
+        return {(timezone.localtime(r["month"]).year, timezone.localtime(r["month"]).month): r["n"] for r in rows}
+
+    mandats = Mandat.objects.filter(organisation=organisation)
+    created = per_month(mandats, "created_at")
+    revoked = per_month(mandats, "revoked_at")
+    acting = per_month(
+        JournalEntry.objects.filter(organisation_id=organisation.pk, action__in=ACTES, actor_id__isnull=False),
+        "created_at",
+        "actor_id",
+    )
+    active = mandats.aggregate(
+        **{
+            f"m{i}": Count(
+                "pk", filter=Q(debut__lte=end, fin__gt=end) & (Q(revoked_at__isnull=True) | Q(revoked_at__gt=end))
+            )
+            for i, end in enumerate(ends)
+        }
+    )
+    return [
+        {
+            "mois": f"{MOIS[start.month - 1]} {start.year}",
+            "crees": created.get((start.year, start.month), 0),
+            "revoques": revoked.get((start.year, start.month), 0),
+            "actifs": active[f"m{i}"],
+            "aidants_actifs": acting.get((start.year, start.month), 0),
+        }
+        for i, start in enumerate(starts)
+    ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cnfs.aidants.views import aidant, anct, franceconnect, public, responsable
+from cnfs.aidants.views import aidant, anct, cartes, franceconnect, public, recheck, responsable, revocation
 
 app_name = "aidants"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     # Public
     path("aidants-connect/habilitation/", public.demande_create, name="demande_create"),
     path("aidants-connect/habilitation/envoyee/", public.demande_envoyee, name="demande_envoyee"),
+    path("aidants-connect/habilitation/confirmer/<str:token>/", public.demande_confirmer, name="demande_confirmer"),
     # National team
     path("aidants-connect/instruction/", anct.demandes, name="anct_demandes"),
     path("aidants-connect/instruction/demandes/<int:pk>/", anct.demande_detail, name="anct_demande"),
@@ -36,4 +37,23 @@ urlpatterns = [
     path("aidants-connect/franceconnect/retour/", franceconnect.callback, name="franceconnect_callback"),
     path("aidants-connect/franceconnect/deconnecte/", franceconnect.logged_out, name="franceconnect_logged_out"),
     path("aidants-connect/franceconnect/recapitulatif/", franceconnect.recap, name="franceconnect_recap"),
+    # ac-life: TOTP devices, re-check, revocation attestation
+    path("aidants-connect/instruction/cartes/", cartes.cartes, name="anct_cartes"),
+    path("aidants-connect/verification/", recheck.reverifier, name="totp_reverifier"),
+    path("aidants-connect/mandats/<int:pk>/revocation.pdf", revocation.revocation_pdf_view, name="revocation_pdf"),
+    path(
+        "aidants-connect/organisations/<int:pk>/aidants/<int:aidant_pk>/authentification/",
+        cartes.dispositifs,
+        name="dispositifs",
+    ),
+    path(
+        "aidants-connect/organisations/<int:pk>/aidants/<int:aidant_pk>/authentification/application/",
+        cartes.application,
+        name="dispositif_application",
+    ),
+    path(
+        "aidants-connect/organisations/<int:pk>/aidants/<int:aidant_pk>/authentification/<int:device_pk>/retirer/",
+        cartes.dispositif_retirer,
+        name="dispositif_retirer",
+    ),
 ]

@@ -5,8 +5,18 @@
 - `journal`: the append-only, hash-chained journal of every act.
 """
 
+from cnfs.aidants.models.carte import CarteTOTP
 from cnfs.aidants.models.journal import JournalEntry
 from cnfs.aidants.models.mandat import Autorisation, Mandat, Usager
 from cnfs.aidants.models.organisation import Aidant, DemandeHabilitation, Organisation
 
-__all__ = ["Aidant", "Autorisation", "DemandeHabilitation", "JournalEntry", "Mandat", "Organisation", "Usager"]
+__all__ = [
+    "Aidant",
+    "Autorisation",
+    "CarteTOTP",
+    "DemandeHabilitation",
+    "JournalEntry",
+    "Mandat",
+    "Organisation",
+    "Usager",
+]

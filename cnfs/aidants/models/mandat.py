@@ -25,6 +25,8 @@ class Usager(models.Model):
     family_name = models.CharField("nom de naissance", max_length=255)
     birthdate = models.DateField("date de naissance (affichage seulement)")
     created_at = models.DateTimeField("créé le", auto_now_add=True)
+    # ac-life: set by `cnfs aidants anonymiser` (names and birth date replaced, FranceConnect hash made random).
+    anonymise_le = models.DateTimeField("anonymisé le", null=True, blank=True)
 
     class Meta:
         verbose_name = "usager"
@@ -64,6 +66,9 @@ class Mandat(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
+    # ac-life: `cnfs aidants echeances` announces the end of long mandates once, and journals their expiry once.
+    expiration_annoncee_le = models.DateTimeField("fin prochaine annoncée le", null=True, blank=True)
+    expiration_journalisee_le = models.DateTimeField("échéance journalisée le", null=True, blank=True)
 
     objects = MandatQuerySet.as_manager()
 

@@ -96,6 +96,8 @@ class DemandeHabilitation(models.Model):
         related_name="demande",
         verbose_name="organisation créée",
     )
+    # ac-life: the requester's address is confirmed by the signed link e-mailed to them (None: "à confirmer").
+    email_confirme_le = models.DateTimeField("adresse du demandeur confirmée le", null=True, blank=True)
     created_at = models.DateTimeField("déposée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
 
@@ -139,6 +141,8 @@ class Aidant(models.Model):
     )
     validated_at = models.DateTimeField("habilité·e le", null=True, blank=True)
     last_activity_at = models.DateTimeField("dernière activité", null=True, blank=True)
+    # ac-life: when the inactivity warning was sent (`cnfs aidants inactivite`).
+    inactivite_avertie_le = models.DateTimeField("averti·e de son inactivité le", null=True, blank=True)
     created_at = models.DateTimeField("ajouté·e le", auto_now_add=True)
 
     class Meta:

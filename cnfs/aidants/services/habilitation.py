@@ -14,6 +14,7 @@ from django.utils import timezone
 from cnfs.aidants import permissions
 from cnfs.aidants.enums import STATUTS_DEMANDE_A_INSTRUIRE, ActionJournal, StatutAidant, StatutDemandeHabilitation
 from cnfs.aidants.models import Aidant, DemandeHabilitation, Organisation
+from cnfs.aidants.services.confirmation import send_confirmation
 from cnfs.aidants.services.journal import journal_append
 from cnfs.core.enums import Role, ScopeType
 from cnfs.core.errors import DomainError
@@ -53,9 +54,11 @@ def demande_submit(*, data: dict, request=None) -> DemandeHabilitation:
     pending = DemandeHabilitation.objects.select_for_update().filter(
         siret=demande.siret, statut__in=STATUTS_DEMANDE_A_INSTRUIRE
     )
-    if any(p.statut == StatutDemandeHabilitation.SOUMISE for p in pending):
+    # An unconfirmed request (its e-mail link never followed) does not hold the SIRET: the new one replaces it.
+    if any(p.statut == StatutDemandeHabilitation.SOUMISE and p.email_confirme_le is not None for p in pending):
         raise DomainError("Une demande est déjà en cours d’instruction pour ce numéro SIRET.", field="siret")
     demande.save()
+    send_confirmation(demande)
     # The corrected request replaces the one sent back for changes.
     replaced = [p.pk for p in pending]
     DemandeHabilitation.objects.filter(pk__in=replaced).update(statut=StatutDemandeHabilitation.REMPLACEE)
@@ -68,6 +71,8 @@ def _reviewable(actor: User, demande: DemandeHabilitation) -> DemandeHabilitatio
     if not permissions.can_review_habilitations(actor):
         raise DomainError(NOT_NATIONAL)
     locked = DemandeHabilitation.objects.select_for_update().get(pk=demande.pk)
+    if locked.email_confirme_le is None and locked.statut in STATUTS_DEMANDE_A_INSTRUIRE:
+        raise DomainError("Le demandeur n’a pas encore confirmé son adresse électronique : attendez sa confirmation.")
     if locked.statut not in STATUTS_DEMANDE_A_INSTRUIRE:
         raise DomainError(f"Cette demande est déjà instruite (statut : {locked.get_statut_display().lower()}).")
     return locked

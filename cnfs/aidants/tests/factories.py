@@ -97,6 +97,7 @@ class DemandeFactory(factory.django.DjangoModelFactory):
     aidants_prevus = factory.Sequence(lambda n: [{"prenom": "Ada", "nom": "Aidante", "email": f"ada{n}@exemple.fr"}])
     cgu_acceptees = True
     protection_donnees = True
+    email_confirme_le = factory.LazyFunction(timezone.now)
 
 
 def aidant_user(organisation: Organisation | None = None, *, statut: str = StatutAidant.HABILITE, **user_fields):

@@ -176,12 +176,16 @@ REQUEST = {
 }
 
 
-def test_public_request_then_acceptance(client, world):
+def test_public_request_then_acceptance(client, world, django_capture_on_commit_callbacks):
     siret = valid_siret(777)
-    response = client.post(reverse("aidants:demande_create"), {**REQUEST, "siret": siret[:3] + " " + siret[3:]})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("aidants:demande_create"), {**REQUEST, "siret": siret[:3] + " " + siret[3:]})
     assert response.status_code == 302 and response["Location"] == reverse("aidants:demande_envoyee")
     demande = DemandeHabilitation.objects.get(siret=siret)
     assert demande.aidants_prevus[1] == {"prenom": "Paul", "nom": "Roux", "email": "paul@exemple.fr"}
+    # The requester follows the link of the confirmation e-mail first (ac-life).
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/confirmer/" in line)
+    assert client.get(link.strip()).status_code == 200
     login(client, world["users"]["anct"])
     with_callbacks = client.post(reverse("aidants:anct_demande", args=[demande.pk]), {"decision": "accepter"})
     assert with_callbacks.status_code == 302
@@ -378,6 +382,8 @@ def test_corrected_request_replaces_the_one_sent_back_for_changes(client, world)
     assert demande.statut == StatutDemandeHabilitation.REMPLACEE
     corrected = DemandeHabilitation.objects.get(siret=demande.siret, statut=StatutDemandeHabilitation.SOUMISE)
     assert corrected.demarches == ["social", "argent"]
+    # Once its requester confirmed it (ac-life), the corrected request holds the SIRET.
+    DemandeHabilitation.objects.filter(pk=corrected.pk).update(email_confirme_le=corrected.created_at)
     again = client.post(reverse("aidants:demande_create"), {**REQUEST, "siret": demande.siret})
     assert "Une demande est déjà en cours d’instruction pour ce numéro SIRET." in again.content.decode()
     assert DemandeHabilitation.objects.filter(siret=demande.siret).count() == 2

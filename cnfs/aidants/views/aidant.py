@@ -12,6 +12,7 @@ from cnfs.aidants.enums import ActionJournal, DureeMandat
 from cnfs.aidants.forms import MandatForm, RenouvellementForm
 from cnfs.aidants.models import Autorisation, Mandat
 from cnfs.aidants.permissions import aidant_required, current_aidant
+from cnfs.aidants.recheck import totp_recent_required
 from cnfs.aidants.views import franceconnect as franceconnect_views
 from cnfs.aidants.views._helpers import crumbs, paginate
 from cnfs.core.enums import Role
@@ -51,6 +52,7 @@ def espace(request):
 
 @role_required(Role.AIDANT)
 @aidant_required
+@totp_recent_required
 def mandat_create(request):
     if franceconnect.is_configured():  # the usager signs in with FranceConnect: nothing typed by the aidant
         return franceconnect_views.mandat_start(request)
@@ -113,6 +115,7 @@ def mandat_detail(request, pk):
 
 @role_required(Role.AIDANT)
 @aidant_required
+@totp_recent_required
 def mandat_renew(request, pk):
     mandat = _mandat_or_404(request, pk)
     form = RenouvellementForm(request.POST or None)
@@ -145,6 +148,7 @@ def mandat_renew(request, pk):
 
 
 @require_POST
+@totp_recent_required
 def mandat_revoke(request, pk):
     mandat = _mandat_or_404(request, pk)
     try:
@@ -157,6 +161,7 @@ def mandat_revoke(request, pk):
 
 
 @require_POST
+@totp_recent_required
 def autorisation_revoke(request, pk):
     autorisation = get_object_or_404(Autorisation.objects.select_related("mandat__usager"), pk=pk)
     mandat = _mandat_or_404(request, autorisation.mandat_id)

@@ -26,7 +26,8 @@ def demandes(request):
         request,
         "aidants/anct/demandes.html",
         {
-            "a_instruire": selectors.demandes_a_instruire(),
+            "a_instruire": selectors.demandes_a_instruire(a_confirmer=request.GET.get("a_confirmer") == "1"),
+            "a_confirmer": request.GET.get("a_confirmer") == "1",
             "instruites": paginate(request, selectors.demandes_instruites()),
             "aidants": selectors.aidants_a_habiliter(),
             "breadcrumbs": crumbs(("Habilitations Aidants Connect", None)),

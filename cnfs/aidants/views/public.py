@@ -25,3 +25,15 @@ def demande_create(request):
 @login_not_required
 def demande_envoyee(request):
     return render(request, "aidants/public/demande_envoyee.html")
+
+
+@login_not_required
+def demande_confirmer(request, token):
+    """The link of the confirmation e-mail (ac-life)."""
+    from cnfs.aidants.services.confirmation import demande_confirm_email
+
+    try:
+        demande = demande_confirm_email(token=token, request=request)
+    except DomainError as error:
+        return render(request, "aidants/public/demande_confirmee.html", {"error": error.message, "demande": None})
+    return render(request, "aidants/public/demande_confirmee.html", {"error": "", "demande": demande})

@@ -48,6 +48,7 @@ def organisation(request, pk):
             "aidants": selectors.aidants_of_organisation(organisation.pk),
             "mandats": paginate(request, selectors.mandats_of_organisation(organisation.pk)),
             "stats": selectors.organisation_stats(organisation),
+            "stats_mois": selectors.organisation_monthly_stats(organisation),
             "breadcrumbs": crumbs((organisation.nom, None)),
         },
     )

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Aidants Connect : vérification du journal infalsifiable (chaîne d’empreintes SHA-256)."
+    help = "Aidants Connect : vérification du journal infalsifiable, tâches planifiées du cycle de vie."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="area", required=True, title="domaines")
@@ -18,8 +18,17 @@ class Command(BaseCommand):
         actions.add_parser(
             "verifier", help="Recalculer chaque empreinte ; code de sortie 1 et première entrée altérée sinon."
         )
+        # ac-life: scheduled lifecycle tasks (idempotent; run them daily).
+        sub.add_parser("inactivite", help="Avertir puis désactiver les aidants sans activité depuis des mois.")
+        sub.add_parser("echeances", help="Annoncer la fin prochaine des mandats longs ; journaliser les échus.")
+        sub.add_parser("anonymiser", help="Anonymiser les usagers dont tous les mandats ont pris fin il y a un an.")
 
     def handle(self, *args, **options):
+        if options["area"] != "journal":
+            from cnfs.aidants.management.lifecycle import run
+
+            self.stdout.write(run(options["area"]))
+            return
         from cnfs.aidants.services import journal_verify
 
         started = time.perf_counter()
