@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PassnumConfig(AppConfig):
+    name = "cnfs.passnum"
+    label = "passnum"
+    verbose_name = "Pass numérique"
