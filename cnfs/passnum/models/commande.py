@@ -114,9 +114,13 @@ class Commande(models.Model):
     montant_etat_engage = models.BigIntegerField("part de l’État engagée (centimes)", default=0, editable=False)
     statut = models.CharField("statut", max_length=10, choices=StatutCommande.choices, default=StatutCommande.ENGAGEE)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name="créée par",
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     emise_at = models.DateTimeField("émise le", null=True, blank=True)
 
