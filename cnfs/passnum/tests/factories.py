@@ -8,7 +8,7 @@ import factory
 
 from cnfs.core.enums import Role, ScopeType
 from cnfs.core.models import RoleAssignment
-from cnfs.core.tests.factories import UserFactory
+from cnfs.core.tests.factories import UserFactory, user_with_role
 from cnfs.lieux.tests.factories import LieuFactory
 from cnfs.passnum import services
 from cnfs.passnum.enums import ServicePass, StatutQualification, TypeCommanditaire, TypeDistributeur
@@ -125,4 +125,38 @@ def commande(actor, commanditaire, *, codes=("42",), kind="departements", nb_car
     return made
 
 
-__all__ = ["Role"]
+def build_world() -> dict:
+    """A buyer of the Loire with an issued order (D:42, 2 booklets of 5), a distributor holding both booklets, a
+    qualified place in Saint-Étienne, one in Lyon (out of territory), a place not qualified, and their accounts."""
+    etienne = CommuneFactory()
+    lyon_ = lyon()
+    buyer = CommanditaireFactory()
+    distributeur = DistributeurFactory()
+    users = {
+        "anct": user_with_role(Role.ANCT),
+        "structure": user_with_role(Role.STRUCTURE),
+        "commanditaire": member(Role.COMMANDITAIRE, buyer.pk),
+        "commanditaire_autre": member(Role.COMMANDITAIRE, CommanditaireFactory().pk),
+        "distributeur": member(Role.DISTRIBUTEUR, distributeur.pk),
+        "distributeur_autre": member(Role.DISTRIBUTEUR, DistributeurFactory().pk),
+    }
+    enveloppe = EnveloppeFactory()
+    order = commande(users["commanditaire"], buyer, taux_etat=50, enveloppe=enveloppe)
+    services.carnets_attribuer(actor=users["commanditaire"], commande=order, distributeur=distributeur, nombre=2)
+    place = LieuQualifieFactory(lieu=LieuFactory(commune=etienne))
+    place_lyon = LieuQualifieFactory(lieu=LieuFactory(commune=lyon_))
+    unqualified = LieuFactory(commune=etienne)
+    users["lieu"] = member(Role.LIEU_PASS, place.lieu_id)
+    users["lieu_lyon"] = member(Role.LIEU_PASS, place_lyon.lieu_id)
+    users["lieu_non_qualifie"] = member(Role.LIEU_PASS, unqualified.pk)
+    return {
+        "buyer": buyer,
+        "distributeur": distributeur,
+        "enveloppe": enveloppe,
+        "commande": order,
+        "place": place,
+        "place_lyon": place_lyon,
+        "unqualified": unqualified,
+        "users": users,
+        "codes": list(order.cheques.order_by("id").values_list("code", flat=True)),
+    }
