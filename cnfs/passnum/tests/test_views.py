@@ -228,3 +228,26 @@ def test_lieux_page_shows_the_label_of_a_qualified_place(client, world):
     services.qualification_decider(actor=world["users"]["anct"], qualification=qualification, decision="qualifier")
     page = client.get(reverse("lieux:recherche_lieu", args=[world["unqualified"].pk])).content.decode()
     assert "Accepte le pass numérique" in page
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("anonymous", 401), ("distributeur", 403), ("lieu", 403), ("commanditaire", 200), ("anct", 200)],
+)
+def test_api_orders_by_role(client, world, who, status):
+    if who != "anonymous":
+        login(client, world["users"][who])
+    response = client.get("/api/v1/pass-numerique/commandes")
+    assert response.status_code == status
+    if status == 200:
+        assert [row["id"] for row in response.json()] == [world["commande"].pk]
+
+
+def test_api_order_detail_is_scoped_to_the_buyer(client, world):
+    url = f"/api/v1/pass-numerique/commandes/{world['commande'].pk}"
+    login(client, world["users"]["commanditaire_autre"])
+    assert client.get(url).status_code == 404
+    client.logout()
+    login(client, world["users"]["commanditaire"])
+    body = client.get(url).json()
+    assert body["cheques"]["distribue"] == 0 and body["cheques"]["emis"] == 10 and body["carnets"]["attribue"] == 2
