@@ -359,16 +359,16 @@ def commandes_expirer(*, today: datetime.date | None = None) -> int:
     )
     if not due:
         return 0
-    expired = Cheque.objects.filter(
-        commande_id__in=due, statut__in=[StatutCheque.EMIS, StatutCheque.DISTRIBUE]
-    ).update(statut=StatutCheque.EXPIRE)
-    Carnet.objects.filter(commande_id__in=due).exclude(statut=StatutCarnet.ANNULE).update(statut=StatutCarnet.EXPIRE)
-    Commande.objects.filter(pk__in=due).update(statut=StatutCommande.CLOTUREE)
-    for pk in due:
-        audit_log(
-            actor=None,
-            action="passnum.commande.expirer",
-            target=Commande.objects.get(pk=pk),
-            after={"cheques_expires": expired},
+    expired = 0
+    for commande in Commande.objects.filter(pk__in=due).order_by("pk"):
+        count = Cheque.objects.filter(
+            commande_id=commande.pk, statut__in=[StatutCheque.EMIS, StatutCheque.DISTRIBUE]
+        ).update(statut=StatutCheque.EXPIRE)
+        Carnet.objects.filter(commande_id=commande.pk).exclude(statut=StatutCarnet.ANNULE).update(
+            statut=StatutCarnet.EXPIRE
         )
+        commande.statut = StatutCommande.CLOTUREE
+        commande.save(update_fields=["statut"])
+        audit_log(actor=None, action="passnum.commande.expirer", target=commande, after={"cheques_expires": count})
+        expired += count
     return expired

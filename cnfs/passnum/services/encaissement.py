@@ -87,7 +87,7 @@ def _qualification(lieu: Lieu) -> LieuQualifie | None:
     )
 
 
-def _explain(code: str, *, today: datetime.date, keys: list[str], qualification: LieuQualifie):
+def _explain(code: str, *, today: datetime.date, keys: list[str]):
     """Why the conditional UPDATE matched nothing: one read of the voucher (and whether its territory matches)."""
     row = (
         Cheque.objects.filter(code=code)
@@ -195,5 +195,5 @@ def cheque_encaisser(*, code: str, lieu: Lieu, user: User, now: datetime.datetim
             )
     if spent:
         return Encaissement(cheque=cheque, message=message)
-    resultat, message, cheque_id = _explain(normalized, today=today, keys=keys, qualification=qualification)
+    resultat, message, cheque_id = _explain(normalized, today=today, keys=keys)
     _fail(typed=typed, lieu=lieu, user=user, resultat=resultat, message=message, cheque_id=cheque_id)
