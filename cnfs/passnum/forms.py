@@ -17,7 +17,9 @@ from cnfs.recrutement.validators import siret_error
 class CommandeForm(DsfrBaseForm):
     commanditaire = forms.ModelChoiceField(label="Commanditaire", queryset=None, empty_label=None)
     libelle = forms.CharField(label="Libellé de la commande", max_length=200)
-    territoire_type = forms.ChoiceField(label="Les chèques sont valables dans", choices=TypeTerritoire.choices)
+    territoire_type = forms.ChoiceField(
+        label="Les chèques sont valables dans", choices=TypeTerritoire.choices, initial=TypeTerritoire.DEPARTEMENTS
+    )
     territoire_codes = forms.CharField(
         label="Codes INSEE des territoires",
         max_length=2000,

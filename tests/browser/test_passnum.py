@@ -38,6 +38,7 @@ def test_pass_numerique_journeys(browser_page, axe_check):
     page.get_by_role("link", name="Nouvelle commande").click()
     axe_check(page)
     page.get_by_label("Libellé de la commande").fill("Seniors de la Loire")
+    page.get_by_label("Les chèques sont valables dans").select_option(label="Départements")
     page.get_by_label("Codes INSEE des territoires").fill("42")
     page.get_by_label("Personnes âgées").check()
     page.get_by_label("Nombre de carnets").fill("2")
