@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "cnfs.activite",
     "cnfs.pilotage",
     "cnfs.aidants",
+    "cnfs.passnum",
     "cnfs.api",
 ]
 

@@ -12,6 +12,10 @@ class Role(models.TextChoices):
     FORMATION = "formation", "Organisme de formation"
     AIDANT = "aidant", "Aidant Connect"
     RESPONSABLE = "responsable", "Responsable Aidants Connect"
+    # Pass numérique (object_id: Commanditaire, Distributeur, lieux.Lieu).
+    COMMANDITAIRE = "commanditaire", "Commanditaire pass numérique"
+    DISTRIBUTEUR = "distributeur", "Distributeur pass numérique"
+    LIEU_PASS = "lieu_pass", "Lieu pass numérique"
 
 
 class ScopeType(models.TextChoices):
@@ -39,4 +43,7 @@ DEFAULT_SCOPE_FOR_ROLE = {
     Role.FORMATION: ScopeType.ORGANISATION,
     Role.AIDANT: ScopeType.ORGANISATION,
     Role.RESPONSABLE: ScopeType.ORGANISATION,
+    Role.COMMANDITAIRE: ScopeType.ORGANISATION,
+    Role.DISTRIBUTEUR: ScopeType.ORGANISATION,
+    Role.LIEU_PASS: ScopeType.ORGANISATION,
 }

@@ -24,9 +24,18 @@ PUBLIC_ITEMS: list[NavItem] = [
     NavItem("Trouver un lieu", "lieux:recherche"),
 ]
 
+# Pass numérique: the app's landing page lists the spaces each role holds.
+PASSNUM_ITEM = NavItem(
+    "Pass numérique",
+    "passnum:accueil",
+    roles=frozenset({"commanditaire", "distributeur", "lieu_pass", "anct"}),
+    authenticated=True,
+)
+
 SPACE_ITEMS: list[NavItem] = [
     NavItem("Mon espace", "core:mon_espace", authenticated=True),
     NavItem("Mon compte", "core:mon_compte", authenticated=True),
+    PASSNUM_ITEM,
 ]
 
 

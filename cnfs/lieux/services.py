@@ -130,3 +130,23 @@ def lieu_update(*, actor: User, lieu: Lieu, values: dict, request=None) -> Lieu:
             request=request,
         )
     return lieu
+
+
+@transaction.atomic
+def lieu_pass_numerique_set(*, actor: User | None, lieu: Lieu, accepte: bool, request=None) -> Lieu:
+    """Show or hide the "pass numérique" label: the pass numérique app calls this when it qualifies a place or
+    suspends it. Only this flag (and the label and tags derived from it) is written; audited when it changes."""
+    lieu = Lieu.objects.select_for_update().get(pk=lieu.pk)
+    if lieu.accepte_pass_numerique == accepte:
+        return lieu
+    lieu.accepte_pass_numerique = accepte
+    lieu.save(update_fields=["accepte_pass_numerique", "updated_at"])
+    audit_log(
+        actor=actor,
+        action="lieux.pass_numerique",
+        target=lieu,
+        before={"accepte_pass_numerique": not accepte},
+        after={"accepte_pass_numerique": accepte},
+        request=request,
+    )
+    return lieu
