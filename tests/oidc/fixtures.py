@@ -62,16 +62,19 @@ def _node_or_skip() -> str:
 
 
 def _npm_ci() -> None:
-    """`npm ci` once (a lock file keeps parallel test workers from installing at the same time)."""
-    if (HERE / "node_modules" / "oidc-provider").is_dir():
-        return
-    npm = shutil.which("npm")
-    if npm is None:
-        pytest.fail("npm absent : impossible d’installer oidc-provider (tests/oidc).")
+    """`npm ci` once. Every worker takes the lock before looking: `npm ci` creates `node_modules/oidc-provider`
+    long before it has finished, so only a marker written after it succeeded says the install is complete."""
+    marker = HERE / "node_modules" / ".cnfs-installed"
+    lock_file = HERE / "package-lock.json"
     with open(HERE / ".npm-ci.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (HERE / "node_modules" / "oidc-provider").is_dir():
-            subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=HERE, check=True, capture_output=True)
+        if marker.exists() and marker.stat().st_mtime >= lock_file.stat().st_mtime:
+            return
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("npm absent : impossible d’installer oidc-provider (tests/oidc).")
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=HERE, check=True, capture_output=True)
+        marker.touch()
 
 
 def start_provider(*, redirect_uris: list[str], logout_uris: list[str], person: dict | None = None) -> Provider:
