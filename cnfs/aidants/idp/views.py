@@ -3,6 +3,8 @@ authorize view is ours: the aidant, signed in with a verified second factor, pic
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
@@ -63,7 +65,7 @@ class AuthorizeView(OAuthLibMixin, View):
         from oauth2_provider.models import get_application_model
 
         application = get_application_model().objects.filter(client_id=credentials.get("client_id")).first()
-        return render(
+        response = render(
             request,
             TEMPLATE,
             {
@@ -75,6 +77,12 @@ class AuthorizeView(OAuthLibMixin, View):
             },
             status=status,
         )
+        # The form's answer redirects to the service: the Content-Security-Policy's form-action must allow its origin
+        # (the redirect_uri, already checked against the registered ones).
+        redirect_uri = urlparse(credentials.get("redirect_uri") or "")
+        if redirect_uri.scheme and redirect_uri.netloc:
+            response._csp_update = {"form-action": [f"{redirect_uri.scheme}://{redirect_uri.netloc}"]}
+        return response
 
     def get(self, request, *args, **kwargs):
         validated, response = self._validated(request)

@@ -18,8 +18,15 @@ class Command(BaseCommand):
         actions.add_parser(
             "verifier", help="Recalculer chaque empreinte ; code de sortie 1 et première entrée altérée sinon."
         )
+        from cnfs.aidants.idp import commands as idp_commands  # ac-idp: `client-oidc creer`
+
+        idp_commands.add_arguments(sub)
 
     def handle(self, *args, **options):
+        if options["area"] == "client-oidc":  # ac-idp
+            from cnfs.aidants.idp import commands as idp_commands
+
+            return idp_commands.handle(self, options)
         from cnfs.aidants.services import journal_verify
 
         started = time.perf_counter()
