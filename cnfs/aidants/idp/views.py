@@ -34,16 +34,18 @@ class AuthorizeView(OAuthLibMixin, View):
 
     def _validated(self, request):
         """(scopes, credentials, démarche) of the request, or the response to give instead."""
+        # The aidant and the démarche first: a refusal is then a French page (and a journal entry), not an OAuth
+        # error sent back to the service. The parameters always travel in the query string (the form posts to it).
+        client = request.GET.get("client_id", "")[:100]
+        try:
+            services.acting_aidant_check(request, client=client)
+            demarche = services.requested_demarche(request.user, request.GET.get("scope", "").split(), client=client)
+        except DomainError as error:
+            return None, _refusal(request, error.message, 400 if error.code.startswith("demarche") else 403)
         try:
             scopes, credentials = self.validate_authorization_request(request)
         except OAuthToolkitError as error:
             return None, self._oauth_error(request, error)
-        client = credentials.get("client_id", "")
-        try:
-            services.acting_aidant_check(request, client=client)
-            demarche = services.requested_demarche(request.user, scopes, client=client)
-        except DomainError as error:
-            return None, _refusal(request, error.message, 403 if error.code != "demarche_inconnue" else 400)
         return (scopes, credentials, demarche), None
 
     def _oauth_error(self, request, error: OAuthToolkitError):
