@@ -67,7 +67,8 @@ def test_aidant_picks_the_usager_for_an_online_service(browser_page, axe_check, 
     page.get_by_role("button", name="Confirmer et transmettre l’identité").click()
     expect(page.get_by_role("heading", level=1, name="Choisir l’usager")).to_be_visible()  # nothing chosen yet
     assert not Grant.objects.exists()
-    page.get_by_label(re.compile("Jeanne Martin")).check()
+    page.locator("label", has_text="Jeanne Martin").click()  # DSFR draws the radio over its label
+    expect(page.get_by_label(re.compile("Jeanne Martin"))).to_be_checked()
     page.get_by_role("button", name="Confirmer et transmettre l’identité").click()
     expect(page).to_have_url(re.compile(rf"\?code=[^&]+.*state={state}"))
     assert Grant.objects.count() == 1

@@ -342,3 +342,21 @@ def test_token_endpoint_refuses_other_grant_types(world):
     )
     assert answer.status_code in (400, 401)
     assert "access_token" not in answer.text
+
+
+def test_expired_authorisation_is_not_listed_and_refused_when_posted(world):
+    from oauth2_provider.models import Grant
+
+    organisation = world["mandat"].organisation
+    ancien = UsagerFactory(given_names="Marcel", family_name="Ancien")
+    MandatFactory(organisation=organisation, usager=ancien, demarches=[Demarche.LOGEMENT], expire=True)
+    browser = _browser(world["user"])
+    url, *_ = _authorize(world, _rp(world["base"]))
+    assert "Marcel" not in browser.get(url).text
+    answer = _choose(browser, url, ancien.uuid)
+    assert answer.status_code == 403
+    assert "a expiré le" in answer.text
+    assert not Grant.objects.exists()
+    assert [json.loads(e.payload)["motif"] for e in _journal(ActionJournal.TENTATIVE_REFUSEE)] == [
+        "autorisation_expiree"
+    ]
