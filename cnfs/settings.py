@@ -358,8 +358,16 @@ OAUTH2_PROVIDER = {
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": int(os.environ.get("AIDANTS_OIDC_CODE_SECONDS", "60")),
     "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("AIDANTS_OIDC_ACCESS_TOKEN_SECONDS", "300")),
     "ID_TOKEN_EXPIRE_SECONDS": int(os.environ.get("AIDANTS_OIDC_ID_TOKEN_SECONDS", "300")),
-    # PKCE (S256) is accepted from every client and required from public ones.
-    "PKCE_REQUIRED": False,
+    # PKCE (S256 only) required from every client, and the other OAuth 2.0 Security BCP (RFC 9700) behaviours:
+    # no implicit or password grant, tokens stored hashed, never in a query string, `iss` in the response.
+    "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if DEBUG or TESTING else ["https"],
     "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
     "REQUEST_APPROVAL_PROMPT": "force",
