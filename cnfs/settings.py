@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "cnfs.passnum",
     "cnfs.api",
 ]
+INSTALLED_APPS += ["oauth2_provider"]  # ac-idp: Aidants Connect as an OpenID Connect provider (see OAUTH2_PROVIDER)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -318,6 +319,65 @@ SITE_TAGLINE = "Conseillers numériques France Services — inclusion numérique
 # Travel-time estimate used by coverage pages: straight-line distance × detour factor ÷ speed.
 COVERAGE_DETOUR_FACTOR = float(os.environ.get("COVERAGE_DETOUR_FACTOR", "1.3"))
 COVERAGE_SPEED_KMH = float(os.environ.get("COVERAGE_SPEED_KMH", "60"))
+
+
+# --- Aidants Connect: OpenID Connect provider for online services (django-oauth-toolkit) ---------------------
+# Signing key of the id_tokens (RS256, its `kid` published in the JWKS): AIDANTS_OIDC_RSA_PRIVATE_KEY (PEM text)
+# or AIDANTS_OIDC_RSA_PRIVATE_KEY_FILE (a path). In development a key is generated once into var/ (never committed).
+def _aidants_oidc_key() -> str:
+    key = os.environ.get("AIDANTS_OIDC_RSA_PRIVATE_KEY")
+    if key:
+        return key
+    path = os.environ.get("AIDANTS_OIDC_RSA_PRIVATE_KEY_FILE")
+    if path:
+        return Path(path).read_text()
+    if not DEBUG and not TESTING:
+        raise ImproperlyConfigured(
+            "AIDANTS_OIDC_RSA_PRIVATE_KEY ou AIDANTS_OIDC_RSA_PRIVATE_KEY_FILE doit être défini lorsque DEBUG est "
+            "désactivé."
+        )
+    dev_path = VAR_DIR / "aidants_oidc_rsa.pem"
+    if not dev_path.exists():
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        pem = private.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        dev_path.write_bytes(pem)
+        dev_path.chmod(0o600)
+    return dev_path.read_text()
+
+
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": _aidants_oidc_key(),
+    "OAUTH2_VALIDATOR_CLASS": "cnfs.aidants.idp.validator.AidantsConnectValidator",
+    "SCOPES_BACKEND_CLASS": "cnfs.aidants.idp.scopes.DemarcheScopes",
+    # Codes are single use (the validator claims each one atomically) and short-lived.
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": int(os.environ.get("AIDANTS_OIDC_CODE_SECONDS", "60")),
+    "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("AIDANTS_OIDC_ACCESS_TOKEN_SECONDS", "300")),
+    "ID_TOKEN_EXPIRE_SECONDS": int(os.environ.get("AIDANTS_OIDC_ID_TOKEN_SECONDS", "300")),
+    # PKCE (S256 only) required from every client, and the other OAuth 2.0 Security BCP (RFC 9700) behaviours:
+    # no implicit or password grant, tokens stored hashed, never in a query string, `iss` in the response.
+    "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if DEBUG or TESTING else ["https"],
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "REQUEST_APPROVAL_PROMPT": "force",
+}
+# The toolkit's own models (named so that aidants.UtilisationMandat can point at them from its migration).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+# Key of the pairwise `sub` given to each online service (default: derived from SECRET_KEY). Keep it stable.
+AIDANTS_OIDC_SUB_SECRET = os.environ.get("AIDANTS_OIDC_SUB_SECRET", "")
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("cnfs.pilotage.urls")),
     path("", include("cnfs.aidants.urls")),
     path("pass-numerique/", include("cnfs.passnum.urls")),
+    path("aidants-connect/oidc/", include("cnfs.aidants.idp.urls")),  # ac-idp: OpenID Connect provider
     path("api/v1/", api.urls),
     re_path(r"^api/", api.not_found_view()),  # other API versions: JSON 404, not an HTML page
     path("admin/", admin.site.urls),

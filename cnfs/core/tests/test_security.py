@@ -173,6 +173,14 @@ def _production_env(tmp_path) -> dict[str, str]:
         CNFS_VAR_DIR=str(tmp_path),
         DJANGO_SETTINGS_MODULE="cnfs.settings",
     )
+    # ac-idp: the Aidants Connect provider's signing key is required in production too.
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    env["AIDANTS_OIDC_RSA_PRIVATE_KEY"] = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
     return env
 
 
@@ -188,6 +196,17 @@ def test_deploy_check_passes_with_production_variables(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
     assert "WARNING" not in result.stderr
+
+
+def test_production_refuses_to_start_without_the_oidc_signing_key(tmp_path):
+    env = _production_env(tmp_path)
+    del env["AIDANTS_OIDC_RSA_PRIVATE_KEY"]
+    result = subprocess.run(
+        [sys.executable, "-m", "cnfs", "check"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "AIDANTS_OIDC_RSA_PRIVATE_KEY" in result.stderr
+    assert not (tmp_path / "aidants_oidc_rsa.pem").exists()
 
 
 def test_production_refuses_to_start_without_secret_key(tmp_path):

@@ -22,8 +22,15 @@ class Command(BaseCommand):
         sub.add_parser("inactivite", help="Avertir puis désactiver les aidants sans activité depuis des mois.")
         sub.add_parser("echeances", help="Annoncer la fin prochaine des mandats longs ; journaliser les échus.")
         sub.add_parser("anonymiser", help="Anonymiser les usagers dont tous les mandats ont pris fin il y a un an.")
+        from cnfs.aidants.idp import commands as idp_commands  # ac-idp: `client-oidc creer`
+
+        idp_commands.add_arguments(sub)
 
     def handle(self, *args, **options):
+        if options["area"] == "client-oidc":  # ac-idp
+            from cnfs.aidants.idp import commands as idp_commands
+
+            return idp_commands.handle(self, options)
         if options["area"] != "journal":
             from cnfs.aidants.management.lifecycle import run
 
