@@ -7,7 +7,7 @@ the rollups that receivers maintain commit or roll back with the records.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -203,7 +203,7 @@ def accompagnements_import(
     first_line: int = 2,
 ) -> ImportReport:
     """Import activity records: validate every row in Python, then insert in batches (COPY on PostgreSQL,
-    `bulk_create` elsewhere), sending one `accompagnements_changed` signal per batch.
+    `bulk_create` elsewhere), then send one `accompagnements_changed` signal for the whole import.
 
     Rows name their advisor in a `conseiller` column (e-mail) unless `conseiller` is given. All-or-nothing mode
     writes nothing when a row is rejected; valid-only mode writes the valid rows; a dry run writes nothing. Each
@@ -245,10 +245,12 @@ def accompagnements_import(
     report.valid = len(valid)
     if dry_run or (mode == ALL_OR_NOTHING and report.rejected) or not valid:
         return report
+    ids: list[int] = []
     for start in range(0, len(valid), batch_size):
-        batch = valid[start : start + batch_size]
-        bulk_insert(batch, connection)
-        _send([], [_rollup_of_values(v) for v in batch])
+        ids.extend(bulk_insert(valid[start : start + batch_size], connection))
+    # One signal for the whole import, once every row is written: receivers that can read the new rows back
+    # (the PostgreSQL rollups) use `inserted`; the rollup dicts of `after` are only built when iterated.
+    accompagnements_changed.send(sender=Accompagnement, before=[], after=_RollupRows(valid), inserted=ids)
     _touch_beneficiaires((v["beneficiaire_id"], v["date"]) for v in valid if v["beneficiaire_id"] is not None)
     report.created = len(valid)
     report.written = True
@@ -262,6 +264,21 @@ def _rollup_of_values(values: dict[str, Any]) -> dict[str, Any]:
     row = dict(zip(ROLLUP_FIELDS, _rollup_get(values), strict=True))
     row["themes"] = sorted(values["themes"])
     return row
+
+
+class _RollupRows(Sequence):
+    """The rollup dicts of imported rows, built one by one when a receiver reads them."""
+
+    def __init__(self, valid: list[dict[str, Any]]):
+        self._valid = valid
+
+    def __len__(self) -> int:
+        return len(self._valid)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [_rollup_of_values(v) for v in self._valid[index]]
+        return _rollup_of_values(self._valid[index])
 
 
 # --- Beneficiaries ----------------------------------------------------------------------------------------------
