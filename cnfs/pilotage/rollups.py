@@ -369,8 +369,8 @@ def apply_inserted(ids: Sequence[int]) -> None:
             "WHERE t.accompagnement_id = ANY(%s)",
             [ids],
         )
-        cursor.execute(f"ANALYZE {LOT}")
-        cursor.execute(f"ANALYZE {LOT_THEMES}")
+        # Sorting and grouping a whole import's rows: in memory, not in temporary files.
+        cursor.execute("SET LOCAL work_mem = '128MB'")
         _apply_lot(cursor, removals=False)
 
 
