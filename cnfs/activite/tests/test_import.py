@@ -81,6 +81,23 @@ def test_all_or_nothing_reports_each_rejected_row_and_writes_nothing(two_advisor
     assert "Mode tout ou rien : aucune ligne n’a été enregistrée." in report.summary_lines()
 
 
+def test_a_refusal_found_after_batches_were_sent_still_writes_nothing(two_advisors, signals):
+    """All or nothing: on PostgreSQL the first batches are already on their way to the server when the bad last row
+    is read; they are rolled back, and the next import on the same connection works."""
+    from cnfs.pilotage.models import RollupJour
+
+    a, lieu_a, *_ = two_advisors
+    lines = [_line(a.email, lieu_a) for _ in range(5)] + [_line(a.email, lieu_a, themes="horoscope")]
+    with nothing_written():
+        report = accompagnements_import(rows=read_csv(_csv(*lines)), today=TODAY, batch_size=2)
+    assert report.rejected == [(7, "Le thème « horoscope » ne fait pas partie de la liste du programme.")]
+    assert (report.valid, report.created, report.written) == (5, 0, False)
+    assert signals == [] and not RollupJour.objects.exists()
+    report = accompagnements_import(rows=read_csv(_csv(*lines[:5])), today=TODAY, batch_size=2)
+    assert report.created == 5 and Accompagnement.objects.count() == 5 and AccompagnementTheme.objects.count() == 10
+    assert sum(RollupJour.objects.values_list("accompagnements", flat=True)) == 5
+
+
 def test_valid_only_writes_the_valid_rows(two_advisors):
     a, lieu_a, _, lieu_b = two_advisors
     data = _csv(_line(a.email, lieu_a), _line(a.email, lieu_b), _line(a.email, lieu_a))
