@@ -183,15 +183,21 @@ def to_csv(rows) -> bytes:
 
 def empty_tables(connection) -> None:
     from cnfs.activite.models import Accompagnement, AccompagnementTheme
+    from cnfs.pilotage.rollups import SPECS
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # CASCADE: appointments point at their record; the rollups start empty too, as on the first run.
+            rollup_tables = ", ".join(f'"{spec.table}"' for spec in SPECS)
             cursor.execute(
-                f'TRUNCATE "{AccompagnementTheme._meta.db_table}", "{Accompagnement._meta.db_table}" RESTART IDENTITY'
+                f'TRUNCATE "{AccompagnementTheme._meta.db_table}", "{Accompagnement._meta.db_table}", '
+                f"{rollup_tables} RESTART IDENTITY CASCADE"
             )
         else:
             AccompagnementTheme.objects.all().delete()
             Accompagnement.objects.all().delete()
+            for spec in SPECS:
+                spec.model.objects.all().delete()
 
 
 def raw_copy(valid: list[dict], connection) -> float:

@@ -492,11 +492,18 @@ def main() -> int:
         apply_changes(before, after)
         spent[0] += time.perf_counter() - started
 
-    rollups.apply_changes = timed_apply
+    apply_inserted = rollups.apply_inserted
+
+    def timed_inserted(ids):  # the import's set-based path on PostgreSQL
+        started = time.perf_counter()
+        apply_inserted(ids)
+        spent[0] += time.perf_counter() - started
+
+    rollups.apply_changes, rollups.apply_inserted = timed_apply, timed_inserted
     started = time.perf_counter()
     report = accompagnements_import(rows=rows, actor=None)
     t_import = time.perf_counter() - started
-    rollups.apply_changes = apply_changes
+    rollups.apply_changes, rollups.apply_inserted = apply_changes, apply_inserted
     if report.rejected:
         print(f"ÉCHEC : l’import a rejeté {len(report.rejected)} ligne(s), par exemple {report.rejected[:3]}")
         return 1

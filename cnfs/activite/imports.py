@@ -1,7 +1,9 @@
 """Bulk import of activity records: reading a CSV file, the per-row report, and the batched insert.
 
-The insert is the hot path of `services.accompagnements_import`: on PostgreSQL it reserves the batch's ids from
-the sequence and sends the rows with COPY (psycopg's `cursor.copy`); elsewhere it uses `bulk_create`.
+The insert is the hot path of `services.accompagnements_import`. On PostgreSQL `CopyStream` reserves the ids of
+the file from the sequence and keeps one COPY open for the whole import: each batch is sent as soon as it is
+validated, so the server writes it while Python validates the next one (the two cores work at once). Elsewhere
+`bulk_insert` uses `bulk_create`.
 """
 
 from __future__ import annotations
@@ -172,3 +174,54 @@ def bulk_insert(batch: list[dict[str, Any]], connection) -> list[int]:
         batch_size=2000,
     )
     return [obj.pk for obj in objects]
+
+
+class CopyStream:
+    """One COPY of records open for a whole import (PostgreSQL), fed batch by batch; topics follow at the end.
+
+    Use as a context manager: leaving it normally ends the COPY of records and sends the topics; leaving it on an
+    exception cancels the COPY (the caller's transaction then rolls back). `written` lists the ids sent.
+    """
+
+    def __init__(self, connection, size: int):
+        from cnfs.activite.models import Accompagnement, AccompagnementTheme
+
+        self._connection = connection
+        self._size = size
+        self._table = Accompagnement._meta.db_table
+        self._theme_table = AccompagnementTheme._meta.db_table
+        self._columns, self._attnames = _columns()
+        self._now = timezone.now().isoformat()
+        self._topics: list[bytes] = []
+        self.written: list[int] = []
+
+    def __enter__(self) -> CopyStream:
+        self._cursor = self._connection.cursor()
+        self._cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [self._table, self._size]
+        )
+        self._ids = [row[0] for row in self._cursor.fetchall()]
+        names = ", ".join(['"id"', *(f'"{c}"' for c in self._columns), '"created_at"', '"updated_at"'])
+        self._copy_cm = self._cursor.copy(f'COPY "{self._table}" ({names}) FROM STDIN')
+        self._copy = self._copy_cm.__enter__()
+        return self
+
+    def write(self, batch: list[dict[str, Any]]) -> None:
+        start = len(self.written)
+        ids = self._ids[start : start + len(batch)]
+        main, topics = _copy_text(ids, batch, self._attnames, self._now)
+        self._copy.write(main)
+        self._topics.append(topics)
+        self.written.extend(ids)
+
+    def __exit__(self, kind, error, traceback) -> None:
+        try:
+            self._copy_cm.__exit__(kind, error, traceback)
+            if kind is None and self._topics:
+                with self._cursor.copy(
+                    f'COPY "{self._theme_table}" ("accompagnement_id", "theme") FROM STDIN'
+                ) as copy:
+                    for topics in self._topics:
+                        copy.write(topics)
+        finally:
+            self._cursor.close()

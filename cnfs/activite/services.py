@@ -7,7 +7,8 @@ the rollups that receivers maintain commit or roll back with the records.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from operator import itemgetter
 from typing import Any
 
@@ -16,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from cnfs.activite import permissions
-from cnfs.activite.imports import ALL_OR_NOTHING, MODES, ImportReport, bulk_insert
+from cnfs.activite.imports import ALL_OR_NOTHING, MODES, CopyStream, ImportReport, bulk_insert
 from cnfs.activite.models import Accompagnement, AccompagnementTheme, Beneficiaire
 from cnfs.activite.signals import ROLLUP_FIELDS, accompagnements_changed, rollup_dict
 from cnfs.activite.validation import Referentiel, clean_accompagnement
@@ -203,7 +204,7 @@ def accompagnements_import(
     first_line: int = 2,
 ) -> ImportReport:
     """Import activity records: validate every row in Python, then insert in batches (COPY on PostgreSQL,
-    `bulk_create` elsewhere), sending one `accompagnements_changed` signal per batch.
+    `bulk_create` elsewhere), then send one `accompagnements_changed` signal for the whole import.
 
     Rows name their advisor in a `conseiller` column (e-mail) unless `conseiller` is given. All-or-nothing mode
     writes nothing when a row is rejected; valid-only mode writes the valid rows; a dry run writes nothing. Each
@@ -228,27 +229,53 @@ def accompagnements_import(
         beneficiaire_ids={int(b) for r in rows if str(b := r.get("beneficiaire_id") or "").strip().isdigit()},
         today=today or timezone.localdate(),
     )
-    valid: list[dict[str, Any]] = []
     from cnfs.activite.validation import AccompagnementInvalide
 
-    for index, (row, owner) in enumerate(zip(rows, owners, strict=True)):
-        line = first_line + index
-        if owner is None:
-            who = str(row.get("conseiller") or "").strip()
-            reason = f"aucun conseiller numérique n’a l’adresse « {who} »." if who else "conseiller non indiqué."
-            report.reject(line, reason.capitalize() if not who else f"Conseiller inconnu : {reason}")
-            continue
-        try:
-            valid.append(clean_accompagnement(row, conseiller_id=owner.pk, ref=ref))
-        except AccompagnementInvalide as error:
-            report.reject(line, " ".join(message for _, message in error.errors))
-    report.valid = len(valid)
-    if dry_run or (mode == ALL_OR_NOTHING and report.rejected) or not valid:
-        return report
-    for start in range(0, len(valid), batch_size):
-        batch = valid[start : start + batch_size]
-        bulk_insert(batch, connection)
-        _send([], [_rollup_of_values(v) for v in batch])
+    valid: list[dict[str, Any]] = []
+    # PostgreSQL: batches stream to the server while the next rows are validated (see `imports.CopyStream`); a
+    # refusal found later in all-or-nothing mode rolls the streamed rows back with the savepoint below.
+    streaming = connection.vendor == "postgresql" and not dry_run and bool(rows)
+    sent = 0
+    with transaction.atomic():
+        with CopyStream(connection, len(rows)) if streaming else nullcontext() as stream:
+            for index, (row, owner) in enumerate(zip(rows, owners, strict=True)):
+                line = first_line + index
+                if owner is None:
+                    who = str(row.get("conseiller") or "").strip()
+                    reason = (
+                        f"aucun conseiller numérique n’a l’adresse « {who} »." if who else "conseiller non indiqué."
+                    )
+                    report.reject(line, reason.capitalize() if not who else f"Conseiller inconnu : {reason}")
+                    continue
+                try:
+                    valid.append(clean_accompagnement(row, conseiller_id=owner.pk, ref=ref))
+                except AccompagnementInvalide as error:
+                    report.reject(line, " ".join(message for _, message in error.errors))
+                    continue
+                if (
+                    stream is not None
+                    and len(valid) - sent >= batch_size
+                    and (mode != ALL_OR_NOTHING or not report.rejected)
+                ):
+                    stream.write(valid[sent:])
+                    sent = len(valid)
+            keep = bool(valid) and not dry_run and not (mode == ALL_OR_NOTHING and report.rejected)
+            if stream is not None and keep and sent < len(valid):
+                stream.write(valid[sent:])
+        report.valid = len(valid)
+        if not keep:
+            if stream is not None and stream.written:
+                transaction.set_rollback(True)  # rows streamed before the refusal was found
+            return report
+        if stream is not None:
+            ids = stream.written
+        else:
+            ids = []
+            for start in range(0, len(valid), batch_size):
+                ids.extend(bulk_insert(valid[start : start + batch_size], connection))
+    # One signal for the whole import, once every row is written: receivers that can read the new rows back
+    # (the PostgreSQL rollups) use `inserted`; the rollup dicts of `after` are only built when iterated.
+    accompagnements_changed.send(sender=Accompagnement, before=[], after=_RollupRows(valid), inserted=ids)
     _touch_beneficiaires((v["beneficiaire_id"], v["date"]) for v in valid if v["beneficiaire_id"] is not None)
     report.created = len(valid)
     report.written = True
@@ -262,6 +289,21 @@ def _rollup_of_values(values: dict[str, Any]) -> dict[str, Any]:
     row = dict(zip(ROLLUP_FIELDS, _rollup_get(values), strict=True))
     row["themes"] = sorted(values["themes"])
     return row
+
+
+class _RollupRows(Sequence):
+    """The rollup dicts of imported rows, built one by one when a receiver reads them."""
+
+    def __init__(self, valid: list[dict[str, Any]]):
+        self._valid = valid
+
+    def __len__(self) -> int:
+        return len(self._valid)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [_rollup_of_values(v) for v in self._valid[index]]
+        return _rollup_of_values(self._valid[index])
 
 
 # --- Beneficiaries ----------------------------------------------------------------------------------------------

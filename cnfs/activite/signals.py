@@ -2,7 +2,10 @@
 
 Receivers (the pilotage rollups) get `before` and `after`, two lists of plain dicts with the keys of
 `ROLLUP_FIELDS` plus `themes` (a sorted list of topic codes). `before` is empty on a creation, `after` empty on
-a deletion (archive); an update sends the old and the new state; a bulk import sends one signal per batch.
+a deletion (archive); an update sends the old and the new state. A bulk import sends one signal once all its rows
+are written, with `inserted`, the ids of the new records of `after` (a lazy sequence: receivers that can read the
+rows back from the database, as the PostgreSQL rollups do, need not iterate it). Other writes send `inserted=()`
+or nothing.
 """
 
 from django.dispatch import Signal

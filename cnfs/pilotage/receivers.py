@@ -3,5 +3,5 @@
 from cnfs.pilotage.services import rollups_apply
 
 
-def on_accompagnements_changed(sender, before=(), after=(), **kwargs) -> None:
-    rollups_apply(before=list(before), after=list(after))
+def on_accompagnements_changed(sender, before=(), after=(), inserted=(), **kwargs) -> None:
+    rollups_apply(before=before, after=after, inserted=inserted)

@@ -1,9 +1,11 @@
 """The rollup engine: which tables sum what, how a batch of changes is applied, how they are rebuilt and checked.
 
 Each `Spec` names a rollup table, its key (dimensions) and its sums (measures). The same specs drive:
-- the incremental upkeep: a batch of `accompagnements_changed` dicts is summed per key in NumPy, then written with
-  one additive upsert per table (`INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n`; on PostgreSQL the rows
-  travel as one array per column through `unnest`, so a batch of any size is one short statement);
+- the incremental upkeep: a batch of `accompagnements_changed` dicts is summed per key, then written with one
+  additive upsert per table (`INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n`): in NumPy on SQLite; on
+  PostgreSQL the batch is COPY'd into a temporary table and the server sums it. A bulk import is applied once,
+  after all its rows are written: the server reads them back by id into that table (`apply_inserted`), so the
+  rollups cost one `INSERT … SELECT … GROUP BY … ON CONFLICT` per table whatever the size of the file;
 - the rebuild: the two daily tables from the raw records, each coarser table from the finer one it derives from;
 - the proof: every table against a `GROUP BY` of the raw records, `EXCEPT` both ways (SQLite ≥ 3.24 and PostgreSQL).
 """
@@ -247,7 +249,7 @@ def apply_changes(before: Sequence[dict], after: Sequence[dict]) -> None:
 LOT, LOT_THEMES = "pilotage_lot", "pilotage_lot_themes"
 LOT_COLUMNS = (
     ("sign", "integer"),
-    ("id", "integer"),
+    ("id", "bigint"),
     ("date", "date"),
     ("conseiller_id", "integer"),
     ("structure_id", "integer"),
@@ -292,16 +294,38 @@ def _lot_row(sign: int, i: int, row: dict) -> tuple:
     )
 
 
-def apply_changes_postgresql(before: Sequence[dict], after: Sequence[dict]) -> None:
+def _create_lot(cursor) -> None:
+    columns = ", ".join(f"{name} {kind}" for name, kind in LOT_COLUMNS)
+    cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {LOT} ({columns}) ON COMMIT DROP")
+    cursor.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS {LOT_THEMES} (accompagnement_id bigint, theme varchar(25)) ON COMMIT DROP"
+    )
+    cursor.execute(f"TRUNCATE {LOT}, {LOT_THEMES}")
+
+
+def _apply_lot(cursor, *, removals: bool) -> None:
+    """Add the batch held in the temporary tables to every rollup table (one set-based upsert per table)."""
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        columns = ", ".join(f"{name} {kind}" for name, kind in LOT_COLUMNS)
-        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {LOT} ({columns}) ON COMMIT DROP")
+    for spec in SPECS:
+        table = quote(spec.table)
+        dims, measures = list(spec.dims), list(spec.measures)
+        updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in measures)
+        select = group_by_sql(spec, source="lot")
         cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS {LOT_THEMES} (accompagnement_id integer, theme varchar(25)) "
-            "ON COMMIT DROP"
+            f"INSERT INTO {table} ({', '.join(dims + measures)}) {select} "
+            f"ORDER BY {', '.join(str(i + 1) for i in range(len(dims)))} "
+            f"ON CONFLICT ({', '.join(dims)}) DO UPDATE SET {updates}"
         )
-        cursor.execute(f"TRUNCATE {LOT}, {LOT_THEMES}")
+        if removals:
+            keys = ", ".join(dims)
+            cursor.execute(
+                f"DELETE FROM {table} WHERE accompagnements <= 0 AND ({keys}) IN (SELECT {keys} FROM ({select}) lot)"
+            )
+
+
+def apply_changes_postgresql(before: Sequence[dict], after: Sequence[dict]) -> None:
+    with connection.cursor() as cursor:
+        _create_lot(cursor)
         rows = [(-1, row) for row in before] + [(1, row) for row in after]
         with cursor.copy(f"COPY {LOT} ({', '.join(name for name, _ in LOT_COLUMNS)}) FROM STDIN") as copy:
             for i, (sign, row) in enumerate(rows):
@@ -310,22 +334,46 @@ def apply_changes_postgresql(before: Sequence[dict], after: Sequence[dict]) -> N
             for i, (_, row) in enumerate(rows):
                 for theme in row.get("themes") or ():
                     copy.write_row((i, theme))
-        for spec in SPECS:
-            table = quote(spec.table)
-            dims, measures = list(spec.dims), list(spec.measures)
-            updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in measures)
-            select = group_by_sql(spec, source="lot")
-            cursor.execute(
-                f"INSERT INTO {table} ({', '.join(dims + measures)}) {select} "
-                f"ORDER BY {', '.join(str(i + 1) for i in range(len(dims)))} "
-                f"ON CONFLICT ({', '.join(dims)}) DO UPDATE SET {updates}"
-            )
-            if before:
-                keys = ", ".join(dims)
-                cursor.execute(
-                    f"DELETE FROM {table} WHERE accompagnements <= 0 AND ({keys}) IN "
-                    f"(SELECT {keys} FROM ({select}) lot)"
-                )
+        _apply_lot(cursor, removals=bool(before))
+
+
+# Columns of the batch table read from a raw record `a` (same order as `LOT_COLUMNS`, `sign` first).
+LOT_FROM_RAW = {
+    "sign": "1",
+    "id": "a.id",
+    "structure_id": "COALESCE(a.structure_id, 0)",
+    "lieu_id": "COALESCE(a.lieu_id, 0)",
+    "commune_code": "COALESCE(a.commune_code, '')",
+    "departement_code": "COALESCE(a.departement_code, '')",
+    "orientation": "COALESCE(a.orientation, '')",
+}
+
+
+def apply_inserted(ids: Sequence[int]) -> None:
+    """Add records just inserted (a bulk import) to every rollup table, reading them back from the raw tables.
+
+    PostgreSQL only: the server copies the new rows into the batch table with one `INSERT … SELECT` (nothing
+    goes back and forth through Python), then sums them once per rollup table.
+    """
+    if not ids:
+        return
+    acc, theme = (connection.ops.quote_name(t) for t in _raw_tables())
+    names = [name for name, _ in LOT_COLUMNS]
+    select = ", ".join(LOT_FROM_RAW.get(name, f"a.{name}") for name in names)
+    with connection.cursor() as cursor:
+        _create_lot(cursor)
+        ids = list(ids)
+        cursor.execute(
+            f"INSERT INTO {LOT} ({', '.join(names)}) SELECT {select} FROM {acc} a WHERE a.id = ANY(%s)", [ids]
+        )
+        cursor.execute(
+            f"INSERT INTO {LOT_THEMES} (accompagnement_id, theme) SELECT t.accompagnement_id, t.theme FROM {theme} t "
+            "WHERE t.accompagnement_id = ANY(%s)",
+            [ids],
+        )
+        # Sorting and grouping a whole import's rows: in memory, not in temporary files.
+        cursor.execute("SET LOCAL work_mem = '128MB'")
+        _apply_lot(cursor, removals=False)
 
 
 # --- Rebuild and proof ---------------------------------------------------------------------------------------------

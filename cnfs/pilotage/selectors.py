@@ -420,7 +420,7 @@ def dashboard_figures(
     else:
         territory = [filters.departement] if filters.departement else sorted(scope.departements)
     if funnel and can_view_funnel(scope):
-        add(funnel_section(territory))
+        add(funnel_section(territory, filters))
     if coverage and can_view_funnel(scope):
         section = coverage_section(territory)
         if section is not None:
@@ -428,22 +428,32 @@ def dashboard_figures(
     return figures
 
 
-def funnel_section(departements: list[str] | None) -> Section:
-    """Du recrutement au terrain: people of the programme by stage today, by the département of their commune."""
+def funnel_section(departements: list[str] | None, filters: Filters | None = None) -> Section:
+    """Du recrutement au terrain: people of the programme by stage today, by the département of their commune;
+    with a period, only the candidatures filed during it (the cohort of the period, at its stage today)."""
     from cnfs.recrutement.enums import EtapeConseiller
     from cnfs.recrutement.models import Candidature
 
+    filters = filters or Filters()
     queryset = Candidature.objects.all()
     if departements is not None:
         queryset = queryset.filter(commune__departement__code__in=departements)
+    if filters.date_debut:
+        queryset = queryset.filter(created_at__date__gte=filters.date_debut)
+    if filters.date_fin:
+        queryset = queryset.filter(created_at__date__lte=filters.date_fin)
     counts = dict(queryset.values_list("etape").annotate(n=Count("id")).order_by())
+    if filters.date_debut or filters.date_fin:
+        note = "Candidatures déposées pendant la période, à leur étape d’aujourd’hui, par département de résidence."
+    else:
+        note = "Situation à ce jour des candidatures, par département de résidence."
     return Section(
         "entonnoir",
         "Du recrutement au terrain",
         ("Étape", "Personnes"),
         [Ligne(label, (counts.get(code, 0),)) for code, label in EtapeConseiller.choices],
         graphique="barres",
-        note="Situation à ce jour des candidatures, par département de résidence (hors filtres de période).",
+        note=note,
     )
 
 

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import connection, transaction
 
 from cnfs.pilotage import rollups
 
 
 @transaction.atomic
-def rollups_apply(*, before: list[dict], after: list[dict]) -> None:
-    """Subtract `before` and add `after` to every rollup table (called inside the writer's transaction)."""
-    rollups.apply_changes(before, after)
+def rollups_apply(*, before: Sequence[dict], after: Sequence[dict], inserted: Sequence[int] = ()) -> None:
+    """Subtract `before` and add `after` to every rollup table (called inside the writer's transaction).
+
+    `inserted` (a bulk import) holds the ids of the records of `after`, all new: on PostgreSQL the server reads
+    them back and sums them set-based, `after` is not even iterated.
+    """
+    if inserted and not before and connection.vendor == "postgresql":
+        rollups.apply_inserted(inserted)
+    else:
+        rollups.apply_changes(list(before), list(after))
 
 
 @transaction.atomic

@@ -135,6 +135,18 @@ class AtelierForm(DsfrBaseForm):
         return timezone.make_aware(naive, timezone.get_default_timezone())
 
 
+class DetailsAtelierForm(DsfrBaseForm):
+    """Title and start of an upcoming atelier (the advisor's management page)."""
+
+    titre = forms.CharField(label="Titre", max_length=150)
+    jour = forms.DateField(label="Date", widget=DateInput())
+    heure = forms.TimeField(label="Heure de début", widget=TimeInput())
+
+    def debut(self) -> datetime:
+        naive = datetime.combine(self.cleaned_data["jour"], self.cleaned_data["heure"])
+        return timezone.make_aware(naive, timezone.get_default_timezone())
+
+
 class CapaciteForm(DsfrBaseForm):
     capacite = forms.IntegerField(label="Nombre de places", min_value=1, max_value=CAPACITE_MAX)
 

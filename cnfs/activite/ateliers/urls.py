@@ -19,6 +19,7 @@ urlpatterns = [
     path("activite/ateliers/<int:pk>/", conseiller.atelier_gestion, name="atelier_gestion"),
     path("activite/ateliers/<int:pk>/annuler/", conseiller.atelier_annuler, name="atelier_annuler"),
     path("activite/ateliers/<int:pk>/places/", conseiller.atelier_capacite, name="atelier_capacite"),
+    path("activite/ateliers/<int:pk>/details/", conseiller.atelier_details, name="atelier_details"),
     path("activite/ateliers/<int:pk>/presences/", conseiller.atelier_presences, name="atelier_presences"),
     path("activite/permanences/", conseiller.mes_permanences, name="mes_permanences"),
     path("activite/permanences/nouvelle/", conseiller.permanence_create, name="permanence_create"),

@@ -9,12 +9,13 @@ from cnfs.core.models import AuditEvent
 
 @pytest.fixture
 def signals():
-    """Every `accompagnements_changed` sent during the test: a list of {"before": [...], "after": [...]}."""
+    """Every `accompagnements_changed` sent during the test: a list of
+    {"before": [...], "after": [...], "inserted": [ids]}."""
     sent = []
 
     def receiver(sender, before, after, **kwargs):
         assert sender is Accompagnement
-        sent.append({"before": before, "after": after})
+        sent.append({"before": before, "after": list(after), "inserted": list(kwargs.get("inserted", ()))})
 
     accompagnements_changed.connect(receiver, dispatch_uid="activite-tests")
     yield sent

@@ -1,5 +1,5 @@
-"""Bulk import of activity records: per-row French report, all-or-nothing or valid-only, one signal per batch,
-no query per row."""
+"""Bulk import of activity records: per-row French report, all-or-nothing or valid-only, inserted in batches with
+one signal for the whole import, no query per row."""
 
 import datetime as dt
 
@@ -39,15 +39,16 @@ def two_advisors():
     return a, lieu_a, b, lieu_b
 
 
-def test_import_writes_every_valid_row_in_batches_with_one_signal_per_batch(two_advisors, signals):
+def test_import_writes_every_valid_row_in_batches_with_one_signal_for_the_import(two_advisors, signals):
     a, lieu_a, b, lieu_b = two_advisors
     lines = [_line(a.email, lieu_a, participants=1 + i % 3) for i in range(7)] + [_line(b.email, lieu_b)]
     report = accompagnements_import(rows=read_csv(_csv(*lines)), today=TODAY, batch_size=3)
     assert (report.total, report.created, report.rejected, report.written) == (8, 8, [], True)
     assert Accompagnement.objects.filter(conseiller=a).count() == 7
     assert AccompagnementTheme.objects.count() == 16
-    assert [len(s["after"]) for s in signals] == [3, 3, 2]
+    assert [len(s["after"]) for s in signals] == [8]
     assert all(s["before"] == [] for s in signals)
+    assert sorted(signals[0]["inserted"]) == sorted(Accompagnement.objects.values_list("pk", flat=True))
     assert sum(row["participants"] for s in signals for row in s["after"]) == sum(
         Accompagnement.objects.values_list("participants", flat=True)
     )
@@ -78,6 +79,23 @@ def test_all_or_nothing_reports_each_rejected_row_and_writes_nothing(two_advisor
         (8, "La date ne peut pas être antérieure au 1er janvier 2020."),
     ]
     assert "Mode tout ou rien : aucune ligne n’a été enregistrée." in report.summary_lines()
+
+
+def test_a_refusal_found_after_batches_were_sent_still_writes_nothing(two_advisors, signals):
+    """All or nothing: on PostgreSQL the first batches are already on their way to the server when the bad last row
+    is read; they are rolled back, and the next import on the same connection works."""
+    from cnfs.pilotage.models import RollupJour
+
+    a, lieu_a, *_ = two_advisors
+    lines = [_line(a.email, lieu_a) for _ in range(5)] + [_line(a.email, lieu_a, themes="horoscope")]
+    with nothing_written():
+        report = accompagnements_import(rows=read_csv(_csv(*lines)), today=TODAY, batch_size=2)
+    assert report.rejected == [(7, "Le thème « horoscope » ne fait pas partie de la liste du programme.")]
+    assert (report.valid, report.created, report.written) == (5, 0, False)
+    assert signals == [] and not RollupJour.objects.exists()
+    report = accompagnements_import(rows=read_csv(_csv(*lines[:5])), today=TODAY, batch_size=2)
+    assert report.created == 5 and Accompagnement.objects.count() == 5 and AccompagnementTheme.objects.count() == 10
+    assert sum(RollupJour.objects.values_list("accompagnements", flat=True)) == 5
 
 
 def test_valid_only_writes_the_valid_rows(two_advisors):

@@ -112,6 +112,25 @@ def test_funnel_counts_candidatures_by_stage_in_the_territory(w):
     assert dashboard_figures(scopes(w)["structure"], Filters()).section("entonnoir") is None
 
 
+def test_funnel_follows_the_selected_period(w):
+    from cnfs.recrutement.models import Candidature
+    from cnfs.recrutement.tests.factories import CandidatureFactory
+
+    early = CandidatureFactory(commune=w["loire"], etape="en_poste")
+    CandidatureFactory(commune=w["loire"], etape="en_poste")
+    Candidature.objects.filter(pk=early.pk).update(created_at=dt.datetime(2024, 3, 10, 12, tzinfo=dt.UTC))
+
+    def en_poste(filters):
+        section = dashboard_figures(NATIONAL, filters, coverage=False).section("entonnoir")
+        return {line.libelle: line.valeurs[0] for line in section.lignes}["En poste"], section.note
+
+    assert en_poste(Filters())[0] == 2
+    count, note = en_poste(Filters(date_debut=dt.date(2024, 1, 1), date_fin=dt.date(2024, 12, 31)))
+    assert count == 1 and "déposées pendant la période" in note
+    assert en_poste(Filters(date_debut=dt.date(2025, 1, 1)))[0] == 1
+    assert en_poste(Filters(date_fin=dt.date(2023, 12, 31)))[0] == 0
+
+
 def test_coverage_section_reads_the_places_app(w):
     from cnfs.lieux.maillage.selectors import clear_caches
     from cnfs.lieux.tests.factories import LieuFactory

@@ -1,8 +1,10 @@
 """The rollups follow the real write path of `cnfs.activite.services`: create, update, archive, bulk import."""
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.management import call_command
 
 from cnfs.activite.models import Accompagnement
 from cnfs.activite.services import (
@@ -104,3 +106,44 @@ def test_import_all_or_nothing_with_a_bad_row_writes_no_rollup(conseiller):
     report = accompagnements_import(rows=rows, actor=None, today=TODAY)
     assert report.rejected and report.created == 0
     assert not RollupJour.objects.exists()
+
+
+def test_command_import_onto_existing_rollups_leaves_the_verifier_clean(conseiller, tmp_path):
+    """`cnfs activite import` (valid rows only, one refused) adds to rollup keys that already hold records, and
+    `cnfs pilotage verifier` then finds every table equal to the raw records; the refused row is in no rollup."""
+    from cnfs.activite.tests.factories import conseiller_with_lieux
+    from cnfs.recrutement.tests.factories import StructureFactory
+
+    structure = StructureFactory()
+    placed, (lieu,) = conseiller_with_lieux(structure=structure)
+    accompagnement_create(actor=conseiller, data=_data(), today=TODAY)
+    accompagnement_create(
+        actor=placed, data=_data(canal="lieu_activite", lieu_id=lieu.pk, commune_id=None), today=TODAY
+    )
+    header = "conseiller;date;type;canal;lieu_id;commune_id;duree_minutes;participants;age_35_60;statut_retraite;"
+    header += "orientation;themes"
+    lines = [header]
+    for i in range(30):
+        date = f"2025-06-0{2 + i % 3}"  # the first day is the existing records' day: same rollup keys
+        if i % 2:
+            lines.append(f"{placed.email};{date};individuel;lieu_activite;{lieu.pk};;30;1;1;1;caf;courriel|securite")
+        else:
+            lines.append(f"{conseiller.email};{date};collectif;domicile;;42218;60;3;3;3;;internet")
+    lines.append(f"{conseiller.email};2025-06-02;individuel;domicile;;42218;30;2;1;2;;courriel")  # ages: 1 for 2
+    path = tmp_path / "cra.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    out = io.StringIO()
+    call_command("activite", "import", str(path), "--valides-seulement", stdout=out)
+    assert "Ligne 32 : La répartition par âge compte 1 personne pour 2 personnes" in out.getvalue()
+    assert Accompagnement.objects.count() == 32
+    assert RollupJour.objects.filter(structure_id=structure.pk).exists()
+    national = {(r.type, r.canal): r.accompagnements for r in RollupNational.objects.all()}
+    assert national == {
+        ("individuel", "domicile"): 1,
+        ("individuel", "lieu_activite"): 16,
+        ("collectif", "domicile"): 15,
+    }
+    verified = io.StringIO()
+    call_command("pilotage", "verifier", stdout=verified)
+    assert verified.getvalue().count(": conformes") == 9

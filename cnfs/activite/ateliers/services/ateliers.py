@@ -119,6 +119,44 @@ def atelier_cancel(*, actor, atelier: Atelier, now: datetime | None = None) -> A
 
 
 @transaction.atomic
+def atelier_details_update(
+    *,
+    actor,
+    atelier: Atelier,
+    titre: str,
+    debut: datetime,
+    base_url: str | None = None,
+    now: datetime | None = None,
+) -> Atelier:
+    """Change the title or the start of an upcoming atelier. When the start moves, everyone booked or waiting
+    gets an e-mail with the new date and a new calendar file (their booking and cancel link stay valid)."""
+    now = _now(now)
+    atelier = _lock_atelier(atelier.pk)
+    _owned(actor, atelier, "ateliers")
+    if atelier.annule_le or atelier.debut <= now:
+        raise DomainError("Seul un atelier à venir peut changer de titre ou de date.")
+    titre = " ".join((titre or "").split())
+    if not titre:
+        raise DomainError("Indiquez le titre de l’atelier.", field="titre")
+    if timezone.is_naive(debut):
+        raise DomainError("La date de début doit préciser son fuseau horaire.", field="debut")
+    if debut <= now:
+        raise DomainError("La date de début doit être dans le futur.", field="debut")
+    moved = debut != atelier.debut
+    ancien_debut = atelier.debut
+    atelier.titre, atelier.debut = titre[:150], debut
+    atelier.save(update_fields=["titre", "debut", "updated_at"])
+    if moved:
+        active = atelier.reservations.filter(statut__in=[StatutReservation.CONFIRMEE, StatutReservation.ATTENTE])
+        active.update(rappel_envoye_le=None)  # the reminder goes again, 24 hours before the new date
+        for reservation in active.order_by("pk"):
+            reservation.atelier = atelier
+            reservation.ancien_debut = ancien_debut
+            emails.reservation_email(reservation, template="atelier_deplace", base_url=base_url)
+    return atelier
+
+
+@transaction.atomic
 def atelier_capacite_update(
     *, actor, atelier: Atelier, capacite: int, base_url: str | None = None, now: datetime | None = None
 ) -> Atelier:

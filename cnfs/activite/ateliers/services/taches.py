@@ -52,10 +52,13 @@ def rappels_send(*, now: datetime | None = None, horizon_hours: int = 24) -> int
 
 
 @transaction.atomic
-def reservations_purge(*, now: datetime | None = None, days: int | None = None) -> dict[str, int]:
+def reservations_purge(
+    *, now: datetime | None = None, days: int | None = None, dry_run: bool = False
+) -> dict[str, int]:
     """Erase names, e-mails and phones of bookings and appointments whose event ended more than `days` ago.
 
-    The rows stay (counts, attendance) without any personal data. Exposed for `cnfs activite retention`.
+    The rows stay (counts, attendance) without any personal data. Run by `cnfs activite retention` (and
+    `cnfs ateliers purge`); `dry_run` counts them without changing anything.
     """
     now = _now(now)
     days = purge_days() if days is None else days
@@ -64,10 +67,8 @@ def reservations_purge(*, now: datetime | None = None, days: int | None = None) 
     # An atelier lasts at most 8 hours: compare its start, padded by that, with the cut-off (portable SQL).
     cutoff = now - timedelta(days=days)
     erased = {"nom": "", "email": "", "telephone": "", "purgee_le": now}
-    reservations = Reservation.objects.filter(
-        purgee_le__isnull=True, atelier__debut__lt=cutoff - timedelta(hours=8)
-    ).update(**erased)
-    rendezvous = RendezVous.objects.filter(
-        purgee_le__isnull=True, creneau__debut__lt=cutoff - timedelta(hours=8)
-    ).update(**erased, motif="")
-    return {"reservations": reservations, "rendezvous": rendezvous}
+    reservations = Reservation.objects.filter(purgee_le__isnull=True, atelier__debut__lt=cutoff - timedelta(hours=8))
+    rendezvous = RendezVous.objects.filter(purgee_le__isnull=True, creneau__debut__lt=cutoff - timedelta(hours=8))
+    if dry_run:
+        return {"reservations": reservations.count(), "rendezvous": rendezvous.count()}
+    return {"reservations": reservations.update(**erased), "rendezvous": rendezvous.update(**erased, motif="")}

@@ -228,3 +228,20 @@ def test_more_seats_go_to_the_waiting_list_fewer_than_booked_is_refused(django_c
         services.atelier_capacite_update(actor=atelier.conseiller, atelier=atelier, capacite=2)
     atelier.refresh_from_db()
     assert atelier.capacite == 3
+
+
+def test_retention_command_also_purges_the_contacts_of_past_bookings(capsys):
+    from django.core.management import call_command
+
+    old = ReservationFactory(atelier=AtelierFactory(debut=at(-40)))
+    recent = ReservationFactory(atelier=AtelierFactory(debut=at(-5)))
+    call_command("activite", "retention", "--dry-run")
+    assert "coordonnées seraient effacées pour 1 réservation(s) et 0 rendez-vous" in capsys.readouterr().out
+    old.refresh_from_db()
+    assert old.email and old.purgee_le is None  # a dry run changes nothing
+    call_command("activite", "retention")
+    assert "coordonnées effacées pour 1 réservation(s)" in capsys.readouterr().out
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.nom, old.email, old.telephone) == ("", "", "") and old.purgee_le is not None
+    assert recent.email and recent.purgee_le is None

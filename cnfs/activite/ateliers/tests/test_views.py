@@ -102,11 +102,17 @@ def test_writes_of_another_advisor_are_refused_and_change_nothing(client, world,
         ),
         client.post(reverse("activite:creneau_supprimer", args=[world["rdv"].creneau_id])),
         client.post(reverse("activite:atelier_capacite", args=[atelier.pk]), {"capacite": 50}),
+        client.post(
+            reverse("activite:atelier_details", args=[atelier.pk]),
+            {"titre": "Détourné", "jour": at(20).date().isoformat(), "heure": "10:00"},
+        ),
     ]
     expected = {"anonymous": 302, Role.STRUCTURE: 403}.get(who, 404)
-    assert [r.status_code for r in responses] == [expected] * 5
+    assert [r.status_code for r in responses] == [expected] * 6
+    titre, debut = atelier.titre, atelier.debut
     atelier.refresh_from_db()
     assert atelier.annule_le is None and atelier.capacite == 3
+    assert (atelier.titre, atelier.debut) == (titre, debut)
     assert Creneau.objects.filter(permanence=permanence).count() == 1
     assert not world["past"].reservations.filter(present__isnull=False).exists()
 
@@ -410,3 +416,44 @@ def test_missing_name_is_said_in_french(client):
     response = _book(client, AtelierFactory(), nom="")
     assert response.status_code == 400 and "Indiquez votre nom." in response.content.decode()
     assert not Reservation.objects.exists()
+
+
+def test_owner_changes_title_and_date_and_bookers_are_told(client, django_capture_on_commit_callbacks):
+    atelier = AtelierFactory(capacite=1, debut=at(10, 14), titre="Premiers pas")
+    confirmed = ReservationFactory(atelier=atelier, email="inscrite@exemple.fr")
+    ReservationFactory(atelier=atelier, statut=StatutReservation.ATTENTE, email="attente@exemple.fr")
+    ReservationFactory(atelier=atelier, statut=StatutReservation.ANNULEE, email="annulee@exemple.fr")
+    Reservation.objects.filter(pk=confirmed.pk).update(rappel_envoye_le=timezone.now())
+    login(client, atelier.conseiller)
+    url = reverse("activite:atelier_details", args=[atelier.pk])
+    assert "Modifier l’atelier" in client.get(reverse("activite:atelier_gestion", args=[atelier.pk])).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):  # the title only: nobody is e-mailed
+        response = client.post(url, {"titre": "Premiers pas sur tablette", "jour": at(10).date(), "heure": "14:00"})
+    assert response.status_code == 302 and mail.outbox == []
+    atelier.refresh_from_db()
+    assert atelier.titre == "Premiers pas sur tablette"
+
+    new_day = at(12, 9, 30).date()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {"titre": atelier.titre, "jour": new_day.isoformat(), "heure": "09:30"}, follow=True
+        )
+    assert "les personnes inscrites sont prévenues par courriel" in response.content.decode()
+    atelier.refresh_from_db()
+    assert timezone.localtime(atelier.debut).date() == new_day
+    assert sorted(m.to[0] for m in mail.outbox) == ["attente@exemple.fr", "inscrite@exemple.fr"]
+    message = next(m for m in mail.outbox if m.to == ["inscrite@exemple.fr"])
+    assert message.subject == "Atelier déplacé — Premiers pas sur tablette"
+    assert "09:30" in message.body and "14:00" in message.body  # the new start, and the one it replaces
+    assert message.attachments and "DTSTART" in message.attachments[0][1]
+    assert Reservation.objects.get(pk=confirmed.pk).rappel_envoye_le is None  # reminded again for the new date
+
+    refused = client.post(
+        url, {"titre": atelier.titre, "jour": at(-1).date().isoformat(), "heure": "10:00"}, follow=True
+    )
+    assert "La date de début doit être dans le futur." in refused.content.decode()
+    blank = client.post(url, {"titre": "  ", "jour": new_day.isoformat(), "heure": "09:30"}, follow=True)
+    assert "Indiquez le titre, la date" in blank.content.decode()
+    atelier.refresh_from_db()
+    assert (atelier.titre, timezone.localtime(atelier.debut).date()) == ("Premiers pas sur tablette", new_day)

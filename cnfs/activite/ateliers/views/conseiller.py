@@ -16,6 +16,7 @@ from cnfs.activite.ateliers.forms import (
     CapaciteForm,
     CompteRenduRendezVousForm,
     CreneauxForm,
+    DetailsAtelierForm,
     PermanenceForm,
     PresencesForm,
     attach_error,
@@ -106,6 +107,13 @@ def atelier_gestion(request, pk: int):
         "can_manage": permissions.can_manage(request.user, atelier),
         "commence": atelier.debut <= timezone.now(),
         "capacite_form": CapaciteForm(initial={"capacite": atelier.capacite}),
+        "details_form": DetailsAtelierForm(
+            initial={
+                "titre": atelier.titre,
+                "jour": timezone.localtime(atelier.debut).date(),
+                "heure": timezone.localtime(atelier.debut).time().replace(second=0, microsecond=0),
+            }
+        ),
         "breadcrumbs": _crumbs(("Mes ateliers", reverse("activite:mes_ateliers")), (atelier.titre, None)),
     }
     return render(request, "activite/ateliers/conseiller/atelier.html", context)
@@ -130,6 +138,31 @@ def atelier_capacite(request, pk: int):
         messages.error(request, error.message)
     else:
         messages.success(request, "Le nombre de places est modifié ; la liste d’attente en profite s’il augmente.")
+    return redirect("activite:atelier_gestion", atelier.pk)
+
+
+@permissions.advisor_required
+@require_POST
+def atelier_details(request, pk: int):
+    atelier = _visible_or_404(request, Atelier, pk, manage=True)
+    form = DetailsAtelierForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Indiquez le titre, la date (JJ/MM/AAAA) et l’heure de début de l’atelier.")
+        return redirect("activite:atelier_gestion", atelier.pk)
+    moved = form.debut() != atelier.debut
+    try:
+        services.atelier_details_update(
+            actor=request.user,
+            atelier=atelier,
+            titre=form.cleaned_data["titre"],
+            debut=form.debut(),
+            base_url=request.build_absolute_uri("/"),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        done = "L’atelier est modifié"
+        messages.success(request, done + (" ; les personnes inscrites sont prévenues par courriel." if moved else "."))
     return redirect("activite:atelier_gestion", atelier.pk)
 
 

@@ -46,7 +46,11 @@ class Command(BaseCommand):
             help="Importer les lignes valides et rejeter les autres.",
         )
         imp.add_argument("--dry-run", action="store_true", help="Simuler : afficher le rapport sans rien enregistrer.")
-        ret = sub.add_parser("retention", help="Anonymiser les bénéficiaires sans activité depuis 24 mois.")
+        ret = sub.add_parser(
+            "retention",
+            help="Anonymiser les bénéficiaires sans activité depuis 24 mois et effacer les coordonnées des "
+            "réservations d’ateliers et rendez-vous passés.",
+        )
         ret.add_argument("--dry-run", action="store_true", help="Afficher ce qui serait anonymisé, sans rien changer.")
         ret.add_argument("--date", type=_date, help="Date du jour à retenir (AAAA-MM-JJ ; par défaut aujourd’hui).")
 
@@ -85,6 +89,24 @@ class Command(BaseCommand):
         verb = "seraient anonymisés" if dry_run else "anonymisés"
         if not ids:
             self.stdout.write(f"Aucun bénéficiaire sans activité depuis {RETENTION_MONTHS} mois : rien à faire.")
-            return
-        self.stdout.write(f"{len(ids)} bénéficiaire(s) sans activité depuis {RETENTION_MONTHS} mois {verb} :")
-        self.stdout.write("nº " + ", ".join(str(pk) for pk in ids))
+        else:
+            self.stdout.write(f"{len(ids)} bénéficiaire(s) sans activité depuis {RETENTION_MONTHS} mois {verb} :")
+            self.stdout.write("nº " + ", ".join(str(pk) for pk in ids))
+        self.handle_purge(dry_run=dry_run, date=date)
+
+    def handle_purge(self, *, dry_run, date):
+        """The other retention rule: contacts of the public who booked an atelier or an appointment."""
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from cnfs.activite.ateliers.services import reservations_purge
+        from cnfs.activite.ateliers.services._common import purge_days
+
+        now = None if date is None else timezone.make_aware(dt.datetime.combine(date, dt.time()))
+        counts = reservations_purge(now=now, dry_run=dry_run)
+        verb = "seraient effacées" if dry_run else "effacées"
+        self.stdout.write(
+            f"Réservations d’ateliers et rendez-vous terminés depuis plus de {purge_days()} jours : coordonnées "
+            f"{verb} pour {counts['reservations']} réservation(s) et {counts['rendezvous']} rendez-vous."
+        )
