@@ -80,6 +80,18 @@ def without_index_scans():
         yield
 
 
+def queries_of(function, setup=None) -> str:
+    """How many SQL queries one call makes (load-independent, unlike the times on a shared machine)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if setup:
+        setup(0)
+    with CaptureQueriesContext(connection) as captured:
+        function(0)
+    return f"[{len(captured)} requêtes]"
+
+
 def timed(function, calls: int, setup=None) -> list[float]:
     """Milliseconds of each call (`setup` runs before each, untimed)."""
     times = []
@@ -145,7 +157,7 @@ def bench_list(org_id: int, calls: int, pg: bool, explain: bool) -> tuple[list[f
                 base = timed(lambda i, n=number: page(n), max(3, calls // 10))
         else:
             base = timed(lambda i, n=number: naive(n), max(3, calls // 10))
-        results[label] = (times, base)
+        results[label] = (times, base, queries_of(lambda i, n=number: page(n)))
         if explain and pg:
             offset = (number - 1) * PAGE_SIZE
             qs = selectors.mandats_actifs(org_id)[offset : offset + PAGE_SIZE]
@@ -229,7 +241,7 @@ def bench_check(org_id: int, user, calls: int, pg: bool, explain: bool, rng: ran
             base = timed(naive_allow, max(3, calls // 10), fresh)
         else:
             base = None
-        results[label] = (times, base)
+        results[label] = (times, base, queries_of(function, fresh))
     if explain and pg:
         usager_id, demarche = pairs_ok[0]
         qs = (
@@ -355,11 +367,11 @@ def main() -> int:
             f"{calls} appels par mesure ; référence : "
             + ("mêmes requêtes sans parcours d’index" if pg else "version ORM naïve")
         )
-        for label, (times, base) in bench_list(org_id, calls, pg, args.explain).items():
-            line(f"Liste des usagers, {label}", times, base)
+        for label, (times, base, queries) in bench_list(org_id, calls, pg, args.explain).items():
+            line(f"Liste des usagers, {label}", times, base, queries)
             ok &= p95(times) < LATENCY_TARGET_MS
-        for label, (times, base) in bench_check(org_id, user, calls, pg, args.explain, rng).items():
-            line(f"autorisation_require, {label}", times, base)
+        for label, (times, base, queries) in bench_check(org_id, user, calls, pg, args.explain, rng).items():
+            line(f"autorisation_require, {label}", times, base, queries)
             ok &= p95(times) < LATENCY_TARGET_MS
         print(f"Objectif < {LATENCY_TARGET_MS:.0f} ms (p95) : {'atteint' if ok else 'MANQUÉ'}")
 
