@@ -154,6 +154,20 @@ def _weighted(rng: random.Random, pairs):
     return rng.choices(values, weights)[0]
 
 
+def plan_from_database() -> list:
+    """The journal's plan, read back from mandates already written."""
+    from cnfs.aidants.models import Autorisation, Mandat
+
+    autos = {}
+    for a_id, m_id, demarche in Autorisation.objects.values_list("id", "mandat_id", "demarche").order_by("id"):
+        autos.setdefault(m_id, []).append((a_id, demarche))
+    rows = Mandat.objects.values_list("id", "organisation_id", "usager__uuid", "cree_par_id", "debut", "fin", "duree")
+    return [
+        (m_id, org, str(usager), author, autos.get(m_id) or [(None, "")], debut, fin, duree)
+        for m_id, org, usager, author, debut, fin, duree in rows.order_by("id")
+    ]
+
+
 def generate(*, mandates: int, entries: int, organisations: int = 3000, seed: int = 7, log=print) -> Generated:
     """Write the whole data set into the current (empty) database. Returns what was written."""
     from django.contrib.auth.hashers import make_password
@@ -161,7 +175,7 @@ def generate(*, mandates: int, entries: int, organisations: int = 3000, seed: in
     from django.utils import timezone
 
     from cnfs.aidants.enums import Demarche, StatutAidant, TypeOrganisation, mandat_end
-    from cnfs.aidants.models import Aidant, Organisation
+    from cnfs.aidants.models import Aidant, Mandat, Organisation
     from cnfs.aidants.models.journal import GENESIS_HASH, canonical_content, canonical_payload
     from cnfs.core.enums import Role, ScopeType
     from cnfs.core.models import RoleAssignment, User
@@ -173,173 +187,179 @@ def generate(*, mandates: int, entries: int, organisations: int = 3000, seed: in
     all_demarches = list(Demarche.values)
     step = time.perf_counter()
 
-    # Organisations: the first one is big (2.5 % of the usagers), the others of very unequal sizes.
-    organisations = max(2, min(organisations, mandates // 20 or 2))
-    with transaction.atomic():
-        orgs = Organisation.objects.bulk_create(
-            Organisation(
-                nom=f"{'Grande maison France Services' if i == 0 else 'Structure d’accueil'} n° {i + 1}",
-                siret=valid_siret(i),
-                type=TypeOrganisation.FRANCE_SERVICES if i % 3 else TypeOrganisation.CCAS,
-                departement=f"{1 + i % 95:02d}",
-                demarches_autorisees=all_demarches
-                if i == 0
-                else sorted(rng.sample(all_demarches, rng.randint(6, 10))),
-            )
-            for i in range(organisations)
-        )
-        password = make_password(None)
-        users, aidants_by_org = [], {}
-        for index, org in enumerate(orgs):
-            count = 40 if index == 0 else rng.randint(1, 5)
-            aidants_by_org[org.pk] = []
-            for k in range(count):
-                users.append((org, User(email=f"aidant{len(users) + 1}@bench.aidants.test", password=password)))
-                users[-1][1].first_name, users[-1][1].last_name = rng.choice(GIVEN), f"Aidant{k}"
-        User.objects.bulk_create([u for _, u in users], batch_size=5000)
-        Aidant.objects.bulk_create(
-            [
-                Aidant(
-                    user=u,
-                    organisation=org,
-                    statut=StatutAidant.HABILITE,
-                    formation_date=datetime.date(2025, 9, 1),
-                    test_reussi=True,
-                    validated_at=now - 400 * DAY,
-                )
-                for org, u in users
-            ],
-            batch_size=5000,
-        )
-        RoleAssignment.objects.bulk_create(
-            [
-                RoleAssignment(user=u, role=Role.AIDANT, scope_type=ScopeType.ORGANISATION, object_id=str(org.pk))
-                for org, u in users
-            ],
-            batch_size=5000,
-        )
-        for org, u in users:
-            aidants_by_org[org.pk].append(u.pk)
-    out.organisations, out.aidants = len(orgs), len(users)
-    weights = [mandates * 0.025] + [rng.lognormvariate(0, 1.0) for _ in orgs[1:]]
-    scale = (mandates * 0.975) / sum(weights[1:])
-    weights = [weights[0]] + [w * scale for w in weights[1:]]
-    org_allowed = {o.pk: o.demarches_autorisees for o in orgs}
-    org_ids = [o.pk for o in orgs]
-    out.seconds["organisations et aidants"] = time.perf_counter() - step
-    log(f"  … {out.organisations} organisations, {out.aidants} aidants")
-
-    # Usagers, their mandates and authorisations, planned in memory (the journal refers to them).
-    step = time.perf_counter()
-    usager_rows, mandat_rows, autorisation_rows = [], [], []
-    # Per mandate, for the journal: (mandat id, organisation, usager uuid, author, [(autorisation id, démarche)], fin)
-    plan = []
-    mandat_id = autorisation_id = 0
-    while mandat_id < mandates:
-        usager_id = len(usager_rows) + 1
-        usager_uuid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-        usager_rows.append(
-            (
-                usager_id,
-                usager_uuid,
-                hashlib.sha256(f"bench-usager-{usager_id}".encode()).hexdigest(),
-                rng.choice(GIVEN),
-                rng.choice(FAMILY),
-                datetime.date(1935 + rng.randrange(70), 1 + rng.randrange(12), 1 + rng.randrange(28)),
-                now - rng.randrange(1, 1100) * DAY,
-            )
-        )
-        org = rng.choices(org_ids, weights)[0]
-        count = min(mandates - mandat_id, _weighted(rng, ((1, 0.6), (2, 0.3), (3, 0.1))))
-        # Built backwards from the last mandate, active about a third of the time (a fifth of all mandates).
-        last_active = rng.random() < 0.32
-        chain = []
-        end = now + rng.random() * 300 * DAY if last_active else now - rng.uniform(1, 700) * DAY
-        for j in range(count):
-            duree = _weighted(rng, DUREES)
-            length = DUREE_DAYS[duree] * DAY
-            if j == 0 and last_active:
-                debut = now - rng.random() * length * 0.97
-            else:
-                debut = end - length
-            fin = mandat_end(debut, duree)
-            chain.append((duree, debut, fin))
-            end = debut - rng.uniform(0, 90) * DAY
-        chain.reverse()
-        previous = None
-        for duree, debut, fin in chain:
-            mandat_id += 1
-            author = rng.choice(aidants_by_org[org])
-            revoked = rng.random() < 0.05
-            revoked_at = min(debut + (fin - debut) * rng.random(), now) if revoked else None
-            revoked_at = revoked_at if revoked_at is None or revoked_at > debut else debut + datetime.timedelta(1)
-            mandat_rows.append(
-                (
-                    mandat_id,
-                    org,
-                    usager_id,
-                    duree,
-                    debut,
-                    fin,
-                    "2026-12",
-                    author,
-                    previous if previous and rng.random() < 0.5 else None,
-                    revoked_at,
-                    author if revoked else None,
-                    debut,
-                )
-            )
-            demarches = rng.sample(org_allowed[org], min(len(org_allowed[org]), rng.randint(1, 4)))
-            demarches.sort(key=all_demarches.index)
-            autos = []
-            for k, demarche in enumerate(demarches):
-                autorisation_id += 1
-                alone = revoked_at is None and k > 0 and rng.random() < 0.03
-                a_revoked = revoked_at or (min(debut + DAY, now) if alone else None)
-                autorisation_rows.append(
-                    (autorisation_id, mandat_id, demarche, a_revoked, author if a_revoked else None, None)
-                )
-                autos.append((autorisation_id, demarche))
-            plan.append((mandat_id, org, usager_uuid, author, autos, debut, fin, duree))
-            previous = mandat_id
-    out.seconds["préparation"] = time.perf_counter() - step
-
-    step = time.perf_counter()
     tables = ("aidants_usager", "aidants_mandat", "aidants_autorisation")
-    with transaction.atomic(), LoadWithoutIndexes(connection, tables):
-        out.usagers = writer.write(
-            "aidants_usager",
-            ("id", "uuid", "sub_hash", "given_names", "family_name", "birthdate", "created_at"),
-            usager_rows,
-        )
-        out.mandats = writer.write(
-            "aidants_mandat",
-            (
-                "id",
-                "organisation_id",
-                "usager_id",
-                "duree",
-                "debut",
-                "fin",
-                "consentement_version",
-                "cree_par_id",
-                "remplace_id",
-                "revoked_at",
-                "revoked_by_id",
-                "created_at",
-            ),
-            mandat_rows,
-        )
-        out.autorisations = writer.write(
-            "aidants_autorisation",
-            ("id", "mandat_id", "demarche", "revoked_at", "revoked_by_id", "remplacee_par_id"),
-            autorisation_rows,
-        )
-    for table in tables:
-        writer.reset_sequence(table)
-    del usager_rows, mandat_rows, autorisation_rows
-    out.seconds["usagers, mandats, autorisations"] = time.perf_counter() - step
-    log(f"  … {out.usagers:,} usagers, {out.mandats:,} mandats, {out.autorisations:,} autorisations".replace(",", " "))
+    if Mandat.objects.exists():  # mandates kept by an interrupted run (or --reuse): the journal only
+        plan = plan_from_database()
+        out.mandats = len(plan)
+    else:
+        # Organisations: the first one is big (2.5 % of the usagers), the others of very unequal sizes.
+        organisations = max(2, min(organisations, mandates // 20 or 2))
+        with transaction.atomic():
+            orgs = Organisation.objects.bulk_create(
+                Organisation(
+                    nom=f"{'Grande maison France Services' if i == 0 else 'Structure d’accueil'} n° {i + 1}",
+                    siret=valid_siret(i),
+                    type=TypeOrganisation.FRANCE_SERVICES if i % 3 else TypeOrganisation.CCAS,
+                    departement=f"{1 + i % 95:02d}",
+                    demarches_autorisees=all_demarches
+                    if i == 0
+                    else sorted(rng.sample(all_demarches, rng.randint(6, 10))),
+                )
+                for i in range(organisations)
+            )
+            password = make_password(None)
+            users, aidants_by_org = [], {}
+            for index, org in enumerate(orgs):
+                count = 40 if index == 0 else rng.randint(1, 5)
+                aidants_by_org[org.pk] = []
+                for k in range(count):
+                    users.append((org, User(email=f"aidant{len(users) + 1}@bench.aidants.test", password=password)))
+                    users[-1][1].first_name, users[-1][1].last_name = rng.choice(GIVEN), f"Aidant{k}"
+            User.objects.bulk_create([u for _, u in users], batch_size=5000)
+            Aidant.objects.bulk_create(
+                [
+                    Aidant(
+                        user=u,
+                        organisation=org,
+                        statut=StatutAidant.HABILITE,
+                        formation_date=datetime.date(2025, 9, 1),
+                        test_reussi=True,
+                        validated_at=now - 400 * DAY,
+                    )
+                    for org, u in users
+                ],
+                batch_size=5000,
+            )
+            RoleAssignment.objects.bulk_create(
+                [
+                    RoleAssignment(user=u, role=Role.AIDANT, scope_type=ScopeType.ORGANISATION, object_id=str(org.pk))
+                    for org, u in users
+                ],
+                batch_size=5000,
+            )
+            for org, u in users:
+                aidants_by_org[org.pk].append(u.pk)
+        out.organisations, out.aidants = len(orgs), len(users)
+        weights = [mandates * 0.025] + [rng.lognormvariate(0, 1.0) for _ in orgs[1:]]
+        scale = (mandates * 0.975) / sum(weights[1:])
+        weights = [weights[0]] + [w * scale for w in weights[1:]]
+        org_allowed = {o.pk: o.demarches_autorisees for o in orgs}
+        org_ids = [o.pk for o in orgs]
+        out.seconds["organisations et aidants"] = time.perf_counter() - step
+        log(f"  … {out.organisations} organisations, {out.aidants} aidants")
+
+        # Usagers, their mandates and authorisations, planned in memory (the journal refers to them).
+        step = time.perf_counter()
+        usager_rows, mandat_rows, autorisation_rows = [], [], []
+        # Per mandate, for the journal: (mandat id, organisation, usager uuid, author,
+        # [(autorisation id, démarche)], debut, fin, durée)
+        plan = []
+        mandat_id = autorisation_id = 0
+        while mandat_id < mandates:
+            usager_id = len(usager_rows) + 1
+            usager_uuid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+            usager_rows.append(
+                (
+                    usager_id,
+                    usager_uuid,
+                    hashlib.sha256(f"bench-usager-{usager_id}".encode()).hexdigest(),
+                    rng.choice(GIVEN),
+                    rng.choice(FAMILY),
+                    datetime.date(1935 + rng.randrange(70), 1 + rng.randrange(12), 1 + rng.randrange(28)),
+                    now - rng.randrange(1, 1100) * DAY,
+                )
+            )
+            org = rng.choices(org_ids, weights)[0]
+            count = min(mandates - mandat_id, _weighted(rng, ((1, 0.6), (2, 0.3), (3, 0.1))))
+            # Built backwards from the last mandate, active about a third of the time (a fifth of all mandates).
+            last_active = rng.random() < 0.32
+            chain = []
+            end = now + rng.random() * 300 * DAY if last_active else now - rng.uniform(1, 700) * DAY
+            for j in range(count):
+                duree = _weighted(rng, DUREES)
+                length = DUREE_DAYS[duree] * DAY
+                if j == 0 and last_active:
+                    debut = now - rng.random() * length * 0.97
+                else:
+                    debut = end - length
+                fin = mandat_end(debut, duree)
+                chain.append((duree, debut, fin))
+                end = debut - rng.uniform(0, 90) * DAY
+            chain.reverse()
+            previous = None
+            for duree, debut, fin in chain:
+                mandat_id += 1
+                author = rng.choice(aidants_by_org[org])
+                revoked = rng.random() < 0.05
+                revoked_at = min(debut + (fin - debut) * rng.random(), now) if revoked else None
+                revoked_at = revoked_at if revoked_at is None or revoked_at > debut else debut + datetime.timedelta(1)
+                mandat_rows.append(
+                    (
+                        mandat_id,
+                        org,
+                        usager_id,
+                        duree,
+                        debut,
+                        fin,
+                        "2026-12",
+                        author,
+                        previous if previous and rng.random() < 0.5 else None,
+                        revoked_at,
+                        author if revoked else None,
+                        debut,
+                    )
+                )
+                demarches = rng.sample(org_allowed[org], min(len(org_allowed[org]), rng.randint(1, 4)))
+                demarches.sort(key=all_demarches.index)
+                autos = []
+                for k, demarche in enumerate(demarches):
+                    autorisation_id += 1
+                    alone = revoked_at is None and k > 0 and rng.random() < 0.03
+                    a_revoked = revoked_at or (min(debut + DAY, now) if alone else None)
+                    autorisation_rows.append(
+                        (autorisation_id, mandat_id, demarche, a_revoked, author if a_revoked else None, None)
+                    )
+                    autos.append((autorisation_id, demarche))
+                plan.append((mandat_id, org, usager_uuid, author, autos, debut, fin, duree))
+                previous = mandat_id
+        out.seconds["préparation"] = time.perf_counter() - step
+
+        step = time.perf_counter()
+        with transaction.atomic(), LoadWithoutIndexes(connection, tables):
+            out.usagers = writer.write(
+                "aidants_usager",
+                ("id", "uuid", "sub_hash", "given_names", "family_name", "birthdate", "created_at"),
+                usager_rows,
+            )
+            out.mandats = writer.write(
+                "aidants_mandat",
+                (
+                    "id",
+                    "organisation_id",
+                    "usager_id",
+                    "duree",
+                    "debut",
+                    "fin",
+                    "consentement_version",
+                    "cree_par_id",
+                    "remplace_id",
+                    "revoked_at",
+                    "revoked_by_id",
+                    "created_at",
+                ),
+                mandat_rows,
+            )
+            out.autorisations = writer.write(
+                "aidants_autorisation",
+                ("id", "mandat_id", "demarche", "revoked_at", "revoked_by_id", "remplacee_par_id"),
+                autorisation_rows,
+            )
+        for table in tables:
+            writer.reset_sequence(table)
+        del usager_rows, mandat_rows, autorisation_rows
+        out.seconds["usagers, mandats, autorisations"] = time.perf_counter() - step
+        made = f"{out.usagers:,} usagers, {out.mandats:,} mandats, {out.autorisations:,} autorisations"
+        log(f"  … {made}".replace(",", " "))
 
     # The journal: one episode per mandate (identity, authorisations, mandate), then uses and connections.
     step = time.perf_counter()

@@ -334,7 +334,7 @@ def main() -> int:
         )
         call_command("migrate", verbosity=0, interactive=False)
         have = data_sizes()
-        if have == (0, 0):
+        if have[1] == 0 and have[0] in (0, mandates):  # nothing yet, or the mandates of an interrupted run
             started = time.perf_counter()
             made = generate(mandates=mandates, entries=entries, log=lambda m: print(m, flush=True))
             print(
