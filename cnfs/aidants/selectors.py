@@ -20,9 +20,14 @@ def _with_active_autorisations(queryset: QuerySet, at=None) -> QuerySet:
 
 
 def mandats_actifs(organisation_id: int, at=None) -> QuerySet[Mandat]:
-    """Active mandates of an organisation, with their usager and active authorisations, the soonest to end first."""
-    return _with_active_autorisations(Mandat.objects.active(at).filter(organisation_id=organisation_id)).order_by(
-        "usager__family_name", "usager__given_names", "fin", "pk"
+    """Active mandates of an organisation, with their usager and active authorisations, by usager name.
+
+    Only the columns the usager list shows: the mandates come from the `aidants_mandat_en_cours` index alone.
+    """
+    return (
+        _with_active_autorisations(Mandat.objects.active(at).filter(organisation_id=organisation_id))
+        .only("pk", "fin", "usager__given_names", "usager__family_name", "usager__birthdate")
+        .order_by("usager__family_name", "usager__given_names", "fin", "pk")
     )
 
 

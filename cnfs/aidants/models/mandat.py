@@ -83,7 +83,17 @@ class Mandat(models.Model):
                 violation_error_message="La fin du mandat doit suivre son début.",
             ),
         ]
-        indexes = [models.Index(fields=["organisation", "usager", "fin"])]
+        indexes = [
+            models.Index(fields=["organisation", "usager", "fin"]),
+            # The aidant's usager list and its count: the not revoked mandates of an organisation still running,
+            # read from the index alone (issue 7, bench/bench_aidants.py).
+            models.Index(
+                fields=["organisation", "fin"],
+                include=["debut", "usager", "id"],
+                condition=Q(revoked_at__isnull=True),
+                name="aidants_mandat_en_cours",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Mandat n° {self.pk} — {self.organisation}"

@@ -107,10 +107,7 @@ _CREATED_AT = {
 _TEXT = {"postgresql": "{}::text", "sqlite": "{}"}
 
 
-def canonical_select_sql(vendor: str) -> str | None:
-    """SELECT seq, canonical content, previous_hash, entry_hash in chain order; None for other databases."""
-    if vendor not in _NL:
-        return None
+def _content_sql(vendor: str) -> str:
     nl, text = _NL[vendor], _TEXT[vendor]
     parts = [
         text.format("seq"),
@@ -124,8 +121,32 @@ def canonical_select_sql(vendor: str) -> str | None:
         "payload",
         "previous_hash",
     ]
-    content = f" || {nl} || ".join(parts)
-    return f"SELECT seq, {content}, previous_hash, entry_hash FROM aidants_journalentry ORDER BY seq"
+    return f" || {nl} || ".join(parts)
+
+
+def canonical_select_sql(vendor: str) -> str | None:
+    """SELECT seq, canonical content, previous_hash, entry_hash in chain order; None for other databases."""
+    if vendor not in _NL:
+        return None
+    return f"SELECT seq, {_content_sql(vendor)}, previous_hash, entry_hash FROM aidants_journalentry ORDER BY seq"
+
+
+# PostgreSQL checks the whole chain in one ordered pass, hashing with its own SHA-256 (no row crosses the driver):
+# the same three rules as the Python walk below, in the same order, and the first failing entry only. The walk
+# stops at the first failure: a tampered row near the start is found without reading the rest.
+_PG_VERIFY_SQL = """
+SELECT seq, rn, seq <> rn, previous_hash <> expected_previous FROM (
+  SELECT seq, row_number() OVER w AS rn, previous_hash, entry_hash, content,
+         COALESCE(lag(entry_hash) OVER w, %(genesis)s) AS expected_previous
+  FROM (SELECT seq, previous_hash, entry_hash, {content} AS content FROM aidants_journalentry
+        WHERE seq <= %(last)s) AS j
+  WINDOW w AS (ORDER BY seq)
+) AS c
+WHERE seq <> rn OR previous_hash <> expected_previous
+   OR encode(sha256(convert_to(content, 'UTF8')), 'hex') <> entry_hash
+   OR length(content) - length(replace(content, E'\\n', '')) <> %(separators)s
+ORDER BY seq LIMIT 1
+"""
 
 
 def _rows(chunk_size: int):
@@ -149,6 +170,8 @@ def journal_verify(*, chunk_size: int = 20_000) -> VerificationReport:
     hash) and hash to its stored `entry_hash`; its content must have exactly the ten fields (a newline slipped
     into a text field would let bytes move from one field to the next without changing the hash).
     """
+    if connection.vendor == "postgresql" and canonical_select_sql(connection.vendor) is not None:
+        return _verify_in_postgresql()
     sha256 = hashlib.sha256
     expected_previous = GENESIS_HASH
     expected_seq = 1
@@ -165,3 +188,21 @@ def journal_verify(*, chunk_size: int = 20_000) -> VerificationReport:
         expected_seq += 1
         checked += 1
     return VerificationReport(checked)
+
+
+def _verify_in_postgresql() -> VerificationReport:
+    with connection.cursor() as cursor:
+        # Entries appended meanwhile come after `last`: the verdict is about the chain as it was counted.
+        cursor.execute("SELECT count(*), COALESCE(max(seq), 0) FROM aidants_journalentry")
+        total, last = cursor.fetchone()
+        sql = _PG_VERIFY_SQL.format(content=_content_sql("postgresql"))
+        cursor.execute(sql, {"genesis": GENESIS_HASH, "last": last, "separators": FIELD_SEPARATORS})
+        bad = cursor.fetchone()
+    if bad is None:
+        return VerificationReport(total)
+    seq, rn, gap, wrong_previous = bad
+    if gap:
+        return VerificationReport(rn - 1, min(seq, rn), f"numéro attendu {rn} : une entrée manque ou a été insérée")
+    if wrong_previous:
+        return VerificationReport(rn - 1, seq, "l’empreinte précédente ne correspond pas à l’entrée d’avant")
+    return VerificationReport(rn - 1, seq, "son contenu ne correspond plus à son empreinte")
