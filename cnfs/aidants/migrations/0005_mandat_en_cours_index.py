@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("aidants", "0002_journal_actions"),
+        ("aidants", "0004_utilisation_mandat"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
