@@ -46,25 +46,14 @@ def _fresh_postgres_database(url: str, name: str | None = None) -> str:
     return name
 
 
-def setup_vouchers(n_carnets: int, per: int, n_clients: int, is_pg: bool):
-    """The order, its booklets and vouchers (COPY on PostgreSQL), and one qualified place + account per client."""
+def _issue(commande, n_carnets: int, per: int, du, is_pg: bool) -> None:
+    """The order's booklets and vouchers, by COPY on PostgreSQL."""
     from django.db import connection
 
-    from cnfs.core.enums import Role
-    from cnfs.lieux.tests.factories import LieuFactory
     from cnfs.passnum import codes
-    from cnfs.passnum.enums import StatutCommande
-    from cnfs.passnum.models import Carnet, Cheque, Commande
-    from cnfs.passnum.tests import factories as f
-    from cnfs.territoires.tests.factories import CommuneFactory
+    from cnfs.passnum.models import Carnet, Cheque
 
-    commune = CommuneFactory()
-    buyer = f.CommanditaireFactory()
-    actor = f.member(Role.COMMANDITAIRE, buyer.pk)
-    commande = f.commande(actor, buyer, nb_carnets=n_carnets, per=per, issue=False)
-    today = dt.date.today()
-    du, au = dt.date(today.year, 1, 1), commande.date_limite_encaissement
-    started = time.perf_counter()
+    au = commande.date_limite_encaissement
     if is_pg:
         with connection.cursor() as cursor:
             with cursor.copy(
@@ -95,13 +84,38 @@ def setup_vouchers(n_carnets: int, per: int, n_clients: int, is_pg: bool):
             ],
             batch_size=2000,
         )
-    Commande.objects.filter(pk=commande.pk).update(statut=StatutCommande.EMISE)
+
+
+def setup_vouchers(n_carnets: int, per: int, n_clients: int, is_pg: bool):
+    """The order, its booklets and vouchers (COPY on PostgreSQL), and one qualified place + account per client."""
+
+    from cnfs.core.enums import Role
+    from cnfs.lieux.tests.factories import LieuFactory
+    from cnfs.passnum.enums import StatutCommande
+    from cnfs.passnum.models import Commande
+    from cnfs.passnum.tests import factories as f
+    from cnfs.territoires.tests.factories import CommuneFactory
+
+    commune = CommuneFactory()
+    buyer = f.CommanditaireFactory()
+    actor = f.member(Role.COMMANDITAIRE, buyer.pk)
+    # An order holds at most 500,000 vouchers: 2 million are four orders.
+    per_order = max(1, min(n_carnets, 500_000 // per))
+    commandes = [
+        f.commande(actor, buyer, nb_carnets=min(per_order, n_carnets - k), per=per, issue=False)
+        for k in range(0, n_carnets, per_order)
+    ]
+    today = dt.date.today()
+    started = time.perf_counter()
+    for commande in commandes:
+        _issue(commande, commande.nb_carnets, per, dt.date(today.year, 1, 1), is_pg)
+    Commande.objects.filter(pk__in=[c.pk for c in commandes]).update(statut=StatutCommande.EMISE)
     load = time.perf_counter() - started
     clients = []
     for _ in range(n_clients):
         place = f.LieuQualifieFactory(lieu=LieuFactory(commune=commune))
         clients.append((place.lieu_id, f.member(Role.LIEU_PASS, place.lieu_id).pk))
-    return commande, clients, load
+    return commandes, clients, load
 
 
 def _client(index, lieu_id, user_id, own, hot, start, seconds, results):
@@ -133,12 +147,12 @@ def _client(index, lieu_id, user_id, own, hot, start, seconds, results):
     results.put((accepted, refused))
 
 
-def run_redemptions(commande, clients, seconds: float):
+def run_redemptions(commandes, clients, seconds: float):
     from django.db import connections
 
     from cnfs.passnum.models import Cheque
 
-    all_codes = list(Cheque.objects.filter(commande=commande).order_by("id").values_list("code", flat=True))
+    all_codes = list(Cheque.objects.filter(commande__in=commandes).order_by("id").values_list("code", flat=True))
     hot, rest = all_codes[:500], all_codes[500:]
     n = len(clients)
     connections.close_all()
@@ -191,7 +205,7 @@ def pgbench_tps(url: str, clients: int, seconds: int) -> float:
     return float(re.search(r"tps = ([\d.]+)", out).group(1))
 
 
-def run_statements(commande, n_places: int):
+def run_statements(n_places: int):
     from django.db import connection
 
     from cnfs.lieux.models import Lieu
@@ -275,9 +289,9 @@ def main() -> int:
 
     call_command("migrate", verbosity=0, interactive=False)
     print(f"commande : python bench/bench_passnum.py {' '.join(sys.argv[1:])}")
-    commande, clients, load = setup_vouchers(n_cheques // 10, 10, n_clients, is_pg)
+    commandes, clients, load = setup_vouchers(n_cheques // 10, 10, n_clients, is_pg)
     print(f"chèques émis : {n_cheques:,} en {load:.1f} s ({'COPY' if is_pg else 'bulk_create'})".replace(",", " "))
-    accepted, refused, elapsed = run_redemptions(commande, clients, seconds)
+    accepted, refused, elapsed = run_redemptions(commandes, clients, seconds)
     rate = accepted / elapsed
     print(
         f"encaissements ({n_clients} clients, {elapsed:.1f} s) : {accepted} acceptés ({rate:.0f}/s), "
@@ -296,7 +310,7 @@ def main() -> int:
         ok = ok and ratio >= 0.5
     else:
         print("pgbench : PostgreSQL seulement (--database-url)")
-    created, raw_rows, elapsed, raw = run_statements(commande, n_places)
+    created, raw_rows, elapsed, raw = run_statements(n_places)
     print(
         f"relevés mensuels : {created} lieux en {elapsed:.2f} s (objectif < 5 s) ; SELECT GROUP BY brut "
         f"{raw_rows} lignes en {raw:.2f} s"
