@@ -21,10 +21,11 @@ def releve():
     from cnfs.passnum.tests import factories as f
     from cnfs.territoires.tests.factories import CommuneFactory
 
+    commune = CommuneFactory()  # creates the Loire (42), the order's territory
     buyer = f.CommanditaireFactory()
     acheteur = f.member(Role.COMMANDITAIRE, buyer.pk)
     commande = f.commande(acheteur, buyer, taux_etat=50, enveloppe=f.EnveloppeFactory())
-    place = f.LieuQualifieFactory(lieu=LieuFactory(commune=CommuneFactory()))
+    place = f.LieuQualifieFactory(lieu=LieuFactory(commune=commune))
     staff = f.member(Role.LIEU_PASS, place.lieu_id)
     for code in commande.cheques.order_by("id").values_list("code", flat=True)[:3]:
         services.cheque_encaisser(code=code, lieu=place.lieu, user=staff)
