@@ -205,6 +205,15 @@ def pgbench_tps(url: str, clients: int, seconds: int) -> float:
     return float(re.search(r"tps = ([\d.]+)", out).group(1))
 
 
+def _siret(n: int) -> str:
+    from cnfs.passnum.tests.factories import luhn_valid
+
+    def keyed(prefix: str) -> str:
+        return next(prefix + d for d in "0123456789" if luhn_valid(prefix + d))
+
+    return keyed(keyed(f"{70000000 + n:08d}") + "0001")
+
+
 def run_statements(n_places: int):
     from django.db import connection
 
@@ -212,7 +221,7 @@ def run_statements(n_places: int):
     from cnfs.lieux.tests.factories import LieuFactory
     from cnfs.passnum import services
     from cnfs.passnum.models import LieuQualifie
-    from cnfs.passnum.tests.factories import valid_iban, valid_siret
+    from cnfs.passnum.tests.factories import valid_iban
     from cnfs.territoires.models import Commune
 
     commune = Commune.objects.first()
@@ -221,7 +230,7 @@ def run_statements(n_places: int):
         [
             LieuQualifie(
                 lieu=lieu,
-                siret=valid_siret(100_000 + i),
+                siret=_siret(i),
                 iban=valid_iban(10_000 + i),
                 bic="AGRIFRPP",
                 titulaire_compte=f"Lieu {i}",
