@@ -93,3 +93,16 @@ class ResultatTentative(models.TextChoices):
     ANNULE = "annule", "Chèque annulé"
     NON_VALABLE = "non_valable", "Pas encore valable"
     LIMITE = "limite", "Trop de tentatives"
+
+
+# Money side (monthly statements, payment batches).
+class StatutReleve(models.TextChoices):
+    A_PAYER = "a_payer", "À payer"
+    EN_LOT = "en_lot", "Dans un lot de paiement"
+    PAYE = "paye", "Payé"
+
+
+class StatutLot(models.TextChoices):
+    PREPARE = "prepare", "Préparé"
+    TRANSMIS = "transmis", "Transmis à la banque"
+    PAYE = "paye", "Payé"

@@ -28,3 +28,8 @@ urlpatterns = [
     path("qualifications/<int:pk>/", national.qualification_detail, name="qualification_detail"),
     path("national/", national.espace, name="national"),
 ]
+
+# Money pages (statements, payment batches, credit notes, dashboards): `urls_paiements`.
+from cnfs.passnum.urls_paiements import urlpatterns as _paiements  # noqa: E402
+
+urlpatterns += _paiements

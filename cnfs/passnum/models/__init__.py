@@ -12,8 +12,12 @@ apply before it has a `LieuQualifie` row).
 from cnfs.passnum.models.acteurs import Commanditaire, Distributeur, LieuQualifie
 from cnfs.passnum.models.cheque import Carnet, Cheque, TentativeEncaissement
 from cnfs.passnum.models.commande import Commande, EnveloppeEtat, ZoneCommande
+from cnfs.passnum.models.paiement import Avoir, LotPaiement, ReleveMensuel
 
 __all__ = [
+    "Avoir",
+    "LotPaiement",
+    "ReleveMensuel",
     "Carnet",
     "Cheque",
     "Commande",

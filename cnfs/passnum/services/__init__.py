@@ -10,6 +10,15 @@ from cnfs.passnum.services.commandes import (
 )
 from cnfs.passnum.services.distribution import carnets_distribuer
 from cnfs.passnum.services.encaissement import Encaissement, EncaissementRefuse, cheque_encaisser, code_check
+from cnfs.passnum.services.paiements import (
+    avoirs_generer,
+    expirer,
+    lot_marquer_paye,
+    lot_preparer,
+    lot_transmettre,
+    mois_parse,
+    releves_generer,
+)
 from cnfs.passnum.services.qualification import qualification_decider, qualification_demander
 
 __all__ = [
@@ -26,4 +35,12 @@ __all__ = [
     "commandes_expirer",
     "qualification_decider",
     "qualification_demander",
+    # money side
+    "avoirs_generer",
+    "expirer",
+    "lot_marquer_paye",
+    "lot_preparer",
+    "lot_transmettre",
+    "mois_parse",
+    "releves_generer",
 ]
