@@ -51,6 +51,10 @@ class RoleAssignmentFactory(factory.django.DjangoModelFactory):
         formation = factory.Trait(role=Role.FORMATION, scope_type=ScopeType.ORGANISATION, object_id="OF1")
         aidant = factory.Trait(role=Role.AIDANT, scope_type=ScopeType.ORGANISATION, object_id="AC1")
         responsable = factory.Trait(role=Role.RESPONSABLE, scope_type=ScopeType.ORGANISATION, object_id="AC1")
+        # Pass numérique: the scope's object is the buyer, the distributor or the place (`lieux.Lieu`) by id.
+        commanditaire = factory.Trait(role=Role.COMMANDITAIRE, scope_type=ScopeType.ORGANISATION, object_id="1")
+        distributeur = factory.Trait(role=Role.DISTRIBUTEUR, scope_type=ScopeType.ORGANISATION, object_id="1")
+        lieu_pass = factory.Trait(role=Role.LIEU_PASS, scope_type=ScopeType.ORGANISATION, object_id="1")
 
 
 def user_with_role(role: str, **kwargs) -> User:
