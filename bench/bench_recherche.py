@@ -375,6 +375,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def throwaway_rsa_key(tmp: Path) -> Path:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    path = tmp / "aidants_oidc_rsa.pem"
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    path.write_bytes(
+        private.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return path
+
+
 def start_gunicorn(env: dict, port: int, workers: int, tmp: Path) -> subprocess.Popen:
     log = (tmp / "gunicorn.log").open("w")
     command = [
@@ -503,6 +517,8 @@ def main() -> int:
                 "API_ANON_REQUESTS_PER_MINUTE": "1000000",
             }
         )
+        # Production settings (DEBUG=0) want the Aidants Connect id_token signing key: a throwaway one here.
+        server_env["AIDANTS_OIDC_RSA_PRIVATE_KEY_FILE"] = str(throwaway_rsa_key(tmp))
         server = start_gunicorn(server_env, port, args.workers, tmp)
         search_paths = [f"/api/v1/lieux/recherche?{urlencode(params)}" for params in query_list]
         # Warm-up: every worker builds its index and loads its code before measuring.
