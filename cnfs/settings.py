@@ -403,3 +403,16 @@ FRANCECONNECT_CLOCK_LEEWAY = int(os.environ.get("FRANCECONNECT_CLOCK_LEEWAY", "6
 # Lifetime of a state/nonce (seconds) and of a verified identity waiting for the aidant's confirmation.
 FRANCECONNECT_STATE_TTL = int(os.environ.get("FRANCECONNECT_STATE_TTL", "600"))
 FRANCECONNECT_IDENTITY_TTL = int(os.environ.get("FRANCECONNECT_IDENTITY_TTL", "900"))
+
+# --- Links in e-mails and documents made outside a request (cron, workers) -------------------------------------
+# The platform's public address, e.g. https://cnfs.exemple.fr; `cnfs check --deploy` warns when it is missing.
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000" if DEBUG or TESTING else "").rstrip("/")
+
+# --- Pass numérique: the Agency's debtor account written in the SEPA payment files (pain.001) ----------------
+# Development and tests use a demonstration account; in production the three must be set, or no batch is prepared.
+_DEMO_DEBTOR = DEBUG or TESTING
+PASSNUM_DEBITEUR_NOM = os.environ.get(
+    "PASSNUM_DEBITEUR_NOM", "Agence nationale de la cohesion des territoires" if _DEMO_DEBTOR else ""
+)
+PASSNUM_DEBITEUR_IBAN = os.environ.get("PASSNUM_DEBITEUR_IBAN", "FR7630001007941234567890185" if _DEMO_DEBTOR else "")
+PASSNUM_DEBITEUR_BIC = os.environ.get("PASSNUM_DEBITEUR_BIC", "BDFEFRPPXXX" if _DEMO_DEBTOR else "")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from functools import partial
 
 from django.conf import settings
@@ -12,8 +11,8 @@ from django.template.loader import render_to_string
 
 
 def site_url() -> str:
-    """Absolute base of the links in e-mails (commands run by cron have no request)."""
-    return getattr(settings, "SITE_URL", os.environ.get("SITE_URL", "http://localhost:8000")).rstrip("/")
+    """Absolute base of the links in e-mails sent outside a request (`SITE_URL`; cron and workers have none)."""
+    return settings.SITE_URL
 
 
 def queue_email(*, to: list[str], template: str, context: dict) -> None:

@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_out
 
+        from cnfs.core import checks  # noqa: F401  (registers the deployment checks)
         from cnfs.core.services.auth import logout_record
 
         def _on_logout(sender, request, user, **kwargs):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from functools import partial
 
 from django.conf import settings
@@ -15,8 +14,8 @@ from cnfs.activite.ateliers.tasks import send_email
 
 
 def site_url() -> str:
-    """Absolute base of the links in e-mails sent outside a request (reminders run by cron)."""
-    return getattr(settings, "SITE_URL", os.environ.get("SITE_URL", "http://localhost:8000")).rstrip("/")
+    """Absolute base of the links in e-mails sent outside a request (`SITE_URL`; cron and workers have none)."""
+    return settings.SITE_URL
 
 
 def reservation_url(reservation, *, base_url: str | None = None) -> str:

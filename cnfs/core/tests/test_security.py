@@ -172,6 +172,10 @@ def _production_env(tmp_path) -> dict[str, str]:
         ALLOWED_HOSTS="cnfs.example.fr",
         CNFS_VAR_DIR=str(tmp_path),
         DJANGO_SETTINGS_MODULE="cnfs.settings",
+        SITE_URL="https://cnfs.example.fr",
+        PASSNUM_DEBITEUR_NOM="Agence nationale de la cohesion des territoires",
+        PASSNUM_DEBITEUR_IBAN="FR7630001007941234567890185",
+        PASSNUM_DEBITEUR_BIC="BDFEFRPPXXX",
     )
     # ac-idp: the Aidants Connect provider's signing key is required in production too.
     from cryptography.hazmat.primitives import serialization
@@ -196,6 +200,23 @@ def test_deploy_check_passes_with_production_variables(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
     assert "WARNING" not in result.stderr
+
+
+def test_deploy_check_warns_without_site_url_or_debtor_account(tmp_path):
+    env = _production_env(tmp_path)
+    for name in ("SITE_URL", "PASSNUM_DEBITEUR_IBAN"):
+        del env[name]
+    result = subprocess.run(
+        [sys.executable, "-m", "cnfs", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "(cnfs.W001) SITE_URL n’est pas une adresse https" in result.stderr
+    assert "(cnfs.W002) Le compte débiteur des virements pass numérique n’est pas configuré" in result.stderr
 
 
 def test_production_refuses_to_start_without_the_oidc_signing_key(tmp_path):

@@ -59,11 +59,13 @@ def releves_generer(*, mois: datetime.date, today: datetime.date | None = None) 
 
 
 def _debtor() -> sepa.Compte:
-    return sepa.Compte(
-        nom=getattr(settings, "PASSNUM_DEBITEUR_NOM", "Agence nationale de la cohesion des territoires"),
-        iban=getattr(settings, "PASSNUM_DEBITEUR_IBAN", "FR7630001007941234567890185"),
-        bic=getattr(settings, "PASSNUM_DEBITEUR_BIC", "BDFEFRPPXXX"),
-    )
+    nom, iban, bic = settings.PASSNUM_DEBITEUR_NOM, settings.PASSNUM_DEBITEUR_IBAN, settings.PASSNUM_DEBITEUR_BIC
+    if not (nom and iban and bic):
+        refuse(
+            "Compte débiteur de l’Agence non configuré : renseignez PASSNUM_DEBITEUR_NOM, PASSNUM_DEBITEUR_IBAN "
+            "et PASSNUM_DEBITEUR_BIC avant de préparer un lot."
+        )
+    return sepa.Compte(nom=nom, iban=iban, bic=bic)
 
 
 @transaction.atomic

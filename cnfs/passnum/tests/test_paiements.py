@@ -92,6 +92,14 @@ def test_batch_lifecycle_and_paying_twice_refused(releves):
     assert lot.paid_at == paid_at
 
 
+def test_batch_without_the_agency_debtor_account_is_refused(releves, settings):
+    settings.PASSNUM_DEBITEUR_IBAN = ""
+    with pytest.raises(DomainError, match="Compte débiteur de l’Agence non configuré"):
+        services.lot_preparer(user=releves["users"]["anct"])
+    assert not LotPaiement.objects.exists()
+    assert ReleveMensuel.objects.get().statut == StatutReleve.A_PAYER
+
+
 def test_expiry_expires_unused_vouchers_and_credits_the_buyer(world):
     redeem(world, 2)
     commande = world["commande"]
