@@ -91,7 +91,15 @@ def usager_from_identity(claims: dict) -> Usager:
             for key, value in values.items():
                 setattr(usager, key, value)
             usager.save(update_fields=list(values))
+            usager_names_sync(usager)
     return usager
+
+
+def usager_names_sync(usager: Usager) -> None:
+    """Copy the usager's current names onto their mandates (the sort key of the aidant's usager list)."""
+    Mandat.objects.filter(usager=usager).exclude(
+        usager_nom=usager.family_name, usager_prenoms=usager.given_names
+    ).update(usager_nom=usager.family_name, usager_prenoms=usager.given_names)
 
 
 def claims_from_aidant_form(*, given_name: str, family_name: str, birthdate: datetime.date) -> dict:
