@@ -307,6 +307,8 @@ def generate(*, mandates: int, entries: int, organisations: int = 3000, seed: in
                         revoked_at,
                         author if revoked else None,
                         debut,
+                        usager_rows[-1][4],
+                        usager_rows[-1][3],
                     )
                 )
                 demarches = rng.sample(org_allowed[org], min(len(org_allowed[org]), rng.randint(1, 4)))
@@ -346,6 +348,8 @@ def generate(*, mandates: int, entries: int, organisations: int = 3000, seed: in
                     "revoked_at",
                     "revoked_by_id",
                     "created_at",
+                    "usager_nom",
+                    "usager_prenoms",
                 ),
                 mandat_rows,
             )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cnfs.aidants.enums import STATUTS_DEMANDE_A_INSTRUIRE, ActionJournal, Demarche, StatutAidant
@@ -22,19 +22,14 @@ def _with_active_autorisations(queryset: QuerySet, at=None) -> QuerySet:
 def mandats_actifs(organisation_id: int, at=None) -> QuerySet[Mandat]:
     """Active mandates of an organisation, with their usager and active authorisations, by usager name.
 
-    The mandates come from the `aidants_mandat_en_cours` index alone. The usager's names are read by one index
-    lookup per active mandate (correlated subqueries) rather than by a join: with a join, PostgreSQL hashes the whole
-    usager table (a sequential scan of every usager of the country) to sort a few thousand rows. The page's usagers
-    and authorisations are then fetched for its rows only.
+    Sorted on the usager's names copied on the mandate (`usager_nom`, `usager_prenoms`): the page is a range scan
+    of the `aidants_mandat_liste_usagers` index in its order, which stops after the page's rows; its count reads
+    the `aidants_mandat_en_cours` index alone. The page's usagers and authorisations are then fetched for its rows
+    only.
     """
-    usager = Usager.objects.filter(pk=OuterRef("usager_id")).order_by()
     return (
         Mandat.objects.active(at)
         .filter(organisation_id=organisation_id)
-        .annotate(
-            usager_nom=Subquery(usager.values("family_name")[:1]),
-            usager_prenoms=Subquery(usager.values("given_names")[:1]),
-        )
         .only("pk", "fin", "usager_id")
         .order_by("usager_nom", "usager_prenoms", "fin", "pk")
         .prefetch_related(

@@ -50,6 +50,12 @@ class Mandat(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="mandats", verbose_name="organisation"
     )
     usager = models.ForeignKey(Usager, on_delete=models.PROTECT, related_name="mandats", verbose_name="usager")
+    # The usager's names copied here, only to sort the aidant's usager list from one index (issue 7): kept equal to
+    # the usager's by save() on creation and by `services.mandats.usager_names_sync` when the names change.
+    usager_nom = models.CharField("nom de l’usager (tri)", max_length=255, blank=True, default="", editable=False)
+    usager_prenoms = models.CharField(
+        "prénoms de l’usager (tri)", max_length=255, blank=True, default="", editable=False
+    )
     duree = models.CharField("durée", max_length=20, choices=DureeMandat.choices)
     debut = models.DateTimeField("début")
     fin = models.DateTimeField("fin")
@@ -93,10 +99,23 @@ class Mandat(models.Model):
                 condition=Q(revoked_at__isnull=True),
                 name="aidants_mandat_en_cours",
             ),
+            # The aidant's usager list, in its order: a range scan of the organisation's not revoked mandates that
+            # stops after the page (the expired ones are skipped in the index, whose columns answer the filter).
+            models.Index(
+                fields=["organisation", "usager_nom", "usager_prenoms", "fin", "id"],
+                include=["debut", "usager"],
+                condition=Q(revoked_at__isnull=True),
+                name="aidants_mandat_liste_usagers",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Mandat n° {self.pk} — {self.organisation}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.usager_id is not None:
+            self.usager_nom, self.usager_prenoms = self.usager.family_name, self.usager.given_names
+        super().save(*args, **kwargs)
 
     def is_active(self, at=None) -> bool:
         at = at or timezone.now()

@@ -23,6 +23,7 @@ from cnfs.aidants.emails import queue_email
 from cnfs.aidants.enums import ActionJournal, DureeMandat, StatutAidant, add_months
 from cnfs.aidants.models import Aidant, Mandat, Usager
 from cnfs.aidants.services.journal import journal_append
+from cnfs.aidants.services.mandats import usager_names_sync
 from cnfs.core.enums import Role, ScopeType
 from cnfs.core.models import RoleAssignment
 
@@ -242,6 +243,7 @@ def usagers_anonymiser(*, now: datetime.datetime | None = None) -> int:
             usager.sub_hash = secrets.token_hex(32)
             usager.anonymise_le = now
             usager.save(update_fields=["given_names", "family_name", "birthdate", "sub_hash", "anonymise_le"])
+            usager_names_sync(usager)
             journal_append(action=ActionJournal.USAGER_ANONYMISE, usager=usager, payload={})
             count += 1
     return count

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,60 +95,23 @@ class VerificationReport:
         )
 
 
-# The canonical content of every row, built by the database itself in the exact format of canonical_content():
-# the rows then cross the driver as four plain values and Python only hashes and compares.
-_NL = {"postgresql": "E'\\n'", "sqlite": "char(10)"}
-_CREATED_AT = {
-    "postgresql": "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')",
-    # Django stores SQLite datetimes in UTC as "YYYY-MM-DD HH:MM:SS[.ffffff]" (no fraction when it is zero).
-    "sqlite": (
-        "replace(CASE WHEN length(created_at) = 19 THEN created_at || '.000000' ELSE created_at END, ' ', 'T')"
-        " || '+00:00'"
-    ),
-}
-_TEXT = {"postgresql": "{}::text", "sqlite": "{}"}
-
-
-def _content_sql(vendor: str) -> str:
-    nl, text = _NL[vendor], _TEXT[vendor]
-    parts = [
-        text.format("seq"),
-        _CREATED_AT[vendor],
-        "action",
-        f"COALESCE({text.format('actor_id')}, '')",
-        f"COALESCE({text.format('organisation_id')}, '')",
-        "usager",
-        "demarche",
-        f"COALESCE({text.format('mandat_id')}, '')",
-        "payload",
-        "previous_hash",
-    ]
-    return f" || {nl} || ".join(parts)
+# SQLite: the canonical content of every row, built by the database itself in the exact format of
+# canonical_content(); the rows then cross the driver as four plain values and Python only hashes and compares.
+# (PostgreSQL: `journal_scan` rebuilds it from COPY's output, in parallel.) Django stores SQLite datetimes in UTC as
+# "YYYY-MM-DD HH:MM:SS[.ffffff]" (no fraction when it is zero).
+_SQLITE_CREATED_AT = (
+    "replace(CASE WHEN length(created_at) = 19 THEN created_at || '.000000' ELSE created_at END, ' ', 'T') || '+00:00'"
+)
 
 
 def canonical_select_sql(vendor: str) -> str | None:
     """SELECT seq, canonical content, previous_hash, entry_hash in chain order; None for other databases."""
-    if vendor not in _NL:
+    if vendor != "sqlite":
         return None
-    return f"SELECT seq, {_content_sql(vendor)}, previous_hash, entry_hash FROM aidants_journalentry ORDER BY seq"
-
-
-# PostgreSQL checks the whole chain in one ordered pass, hashing with its own SHA-256 (no row crosses the driver):
-# the same three rules as the Python walk below, in the same order, and the first failing entry only. The walk
-# stops at the first failure: a tampered row near the start is found without reading the rest.
-_PG_VERIFY_SQL = """
-SELECT seq, rn, seq <> rn, previous_hash <> expected_previous FROM (
-  SELECT seq, row_number() OVER w AS rn, previous_hash, entry_hash, content,
-         COALESCE(lag(entry_hash) OVER w, %(genesis)s) AS expected_previous
-  FROM (SELECT seq, previous_hash, entry_hash, {content} AS content FROM aidants_journalentry
-        WHERE seq <= %(last)s) AS j
-  WINDOW w AS (ORDER BY seq)
-) AS c
-WHERE seq <> rn OR previous_hash <> expected_previous
-   OR encode(sha256(convert_to(content, 'UTF8')), 'hex') <> entry_hash
-   OR length(content) - length(replace(content, E'\\n', '')) <> %(separators)s
-ORDER BY seq LIMIT 1
-"""
+    parts = ["seq", _SQLITE_CREATED_AT, "action", "COALESCE(actor_id, '')", "COALESCE(organisation_id, '')", "usager",
+             "demarche", "COALESCE(mandat_id, '')", "payload", "previous_hash"]  # fmt: skip
+    content = " || char(10) || ".join(parts)
+    return f"SELECT seq, {content}, previous_hash, entry_hash FROM aidants_journalentry ORDER BY seq"
 
 
 def _rows(chunk_size: int):
@@ -163,46 +128,164 @@ def _rows(chunk_size: int):
             yield from batch
 
 
-def journal_verify(*, chunk_size: int = 20_000) -> VerificationReport:
+def journal_verify(*, chunk_size: int = 20_000, workers: int | None = None, slices: int | None = None):
     """Walk the whole chain in `seq` order and recompute every hash; stop at the first entry that does not match.
 
     Each entry must follow the previous one (`seq` without gap, `previous_hash` equal to the previous entry's
     hash) and hash to its stored `entry_hash`; its content must have exactly the ten fields (a newline slipped
     into a text field would let bytes move from one field to the next without changing the hash).
+
+    On PostgreSQL a large journal is cut into `slices` checked by `workers` processes in parallel (one CPU each by
+    default), all in one snapshot; each slice is chained to the entry before it, so the verdict and the first bad
+    entry are those of the walk in one pass.
     """
-    if connection.vendor == "postgresql" and canonical_select_sql(connection.vendor) is not None:
-        return _verify_in_postgresql()
+    if connection.vendor == "postgresql":
+        return _verify_in_postgresql(workers, slices)
     sha256 = hashlib.sha256
     expected_previous = GENESIS_HASH
     expected_seq = 1
     checked = 0
     for seq, content, previous, stored in _rows(chunk_size):
         if seq != expected_seq:
-            reason = f"numéro attendu {expected_seq} : une entrée manque ou a été insérée"
-            return VerificationReport(checked, min(seq, expected_seq), reason)
+            return VerificationReport(checked, min(seq, expected_seq), _gap(expected_seq))
         if previous != expected_previous:
-            return VerificationReport(checked, seq, "l’empreinte précédente ne correspond pas à l’entrée d’avant")
+            return VerificationReport(checked, seq, REASONS[PREVIOUS])
         if sha256(content.encode()).hexdigest() != stored or content.count("\n") != FIELD_SEPARATORS:
-            return VerificationReport(checked, seq, "son contenu ne correspond plus à son empreinte")
+            return VerificationReport(checked, seq, REASONS[CONTENT])
         expected_previous = stored
         expected_seq += 1
         checked += 1
     return VerificationReport(checked)
 
 
-def _verify_in_postgresql() -> VerificationReport:
-    with connection.cursor() as cursor:
-        # Entries appended meanwhile come after `last`: the verdict is about the chain as it was counted.
-        cursor.execute("SELECT count(*), COALESCE(max(seq), 0) FROM aidants_journalentry")
-        total, last = cursor.fetchone()
-        sql = _PG_VERIFY_SQL.format(content=_content_sql("postgresql"))
-        cursor.execute(sql, {"genesis": GENESIS_HASH, "last": last, "separators": FIELD_SEPARATORS})
-        bad = cursor.fetchone()
-    if bad is None:
-        return VerificationReport(total)
-    seq, rn, gap, wrong_previous = bad
-    if gap:
-        return VerificationReport(rn - 1, min(seq, rn), f"numéro attendu {rn} : une entrée manque ou a été insérée")
-    if wrong_previous:
-        return VerificationReport(rn - 1, seq, "l’empreinte précédente ne correspond pas à l’entrée d’avant")
-    return VerificationReport(rn - 1, seq, "son contenu ne correspond plus à son empreinte")
+GAP, PREVIOUS, CONTENT = "numero", "precedente", "contenu"
+REASONS = {
+    PREVIOUS: "l’empreinte précédente ne correspond pas à l’entrée d’avant",
+    CONTENT: "son contenu ne correspond plus à son empreinte",
+}
+# Below this size one connection checks the journal: opening more would cost more than it saves.
+PARALLEL_FROM = 500_000
+
+
+def default_workers(entries: int) -> int:
+    """Connections that check a journal of `entries` in parallel: one per CPU (at most 8) for a large one."""
+    return min(os.cpu_count() or 1, 8) if entries >= PARALLEL_FROM else 1
+
+
+def _gap(expected: int) -> str:
+    return f"numéro attendu {expected} : une entrée manque ou a été insérée"
+
+
+# PostgreSQL checks one slice of the chain in one ordered pass of the `seq` index, hashing with its own SHA-256 (no
+# row crosses the driver): the same three rules as the Python walk above, in the same order, and the first failing
+# entry only. A slice starts at `first`; its first link is checked against `seam`, the stored hash of the entry
+# before it. A text field holding a newline is the only way the content can have more than nine.
+_PG_CONTENT = (
+    "seq::text || E'\\n' || to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"') "
+    "|| E'\\n' || action || E'\\n' || COALESCE(actor_id::text, '') || E'\\n' || COALESCE(organisation_id::text, '') "
+    "|| E'\\n' || usager || E'\\n' || demarche || E'\\n' || COALESCE(mandat_id::text, '') || E'\\n' || payload "
+    "|| E'\\n' || previous_hash"
+)
+_PG_SLICE_SQL = f"""
+SELECT seq, rn, seq <> rn, previous_hash <> expected_previous FROM (
+  SELECT seq, %(first)s - 1 + row_number() OVER w AS rn, previous_hash, entry_hash, {_PG_CONTENT} AS content,
+         COALESCE(lag(entry_hash) OVER w, %(seam)s) AS expected_previous,
+         strpos(action, E'\\n') + strpos(usager, E'\\n') + strpos(demarche, E'\\n') + strpos(payload, E'\\n')
+           + strpos(previous_hash, E'\\n') AS newlines
+  FROM aidants_journalentry WHERE seq <= %(high)s AND (%(low)s::bigint IS NULL OR seq >= %(low)s)
+  WINDOW w AS (ORDER BY seq)
+) AS c
+WHERE seq <> rn OR previous_hash <> expected_previous
+   OR encode(sha256(convert_to(content, 'UTF8')), 'hex') <> entry_hash OR newlines <> 0
+ORDER BY seq LIMIT 1
+"""
+_PG_SEAM_SQL = "SELECT entry_hash FROM aidants_journalentry WHERE seq = %s"
+_PG_COUNT_SQL = (
+    "SELECT count(*) FROM aidants_journalentry WHERE seq <= %(high)s AND (%(low)s::bigint IS NULL OR seq >= %(low)s)"
+)
+
+
+def _slices(last: int, count: int) -> list[tuple[int | None, int, int]]:
+    """(low bound or None for the first, high bound, first expected seq) of `count` contiguous slices of 1..last."""
+    size = -(-last // count)
+    bounds = [(start, min(start + size - 1, last)) for start in range(1, last + 1, size)]
+    return [(None if i == 0 else low, high, low) for i, (low, high) in enumerate(bounds)]
+
+
+def _check_slice(cursor, low: int | None, high: int, first: int) -> tuple:
+    """(checked, first bad seq or None, reason, expected seq) of the entries low <= seq <= high (no lower bound
+    for the first slice, so that an entry numbered before 1 is seen), numbered from `first` on."""
+    if first == 1:
+        seam = GENESIS_HASH
+    else:
+        cursor.execute(_PG_SEAM_SQL, [first - 1])
+        found = cursor.fetchone()
+        seam = found[0] if found else ""  # missing: the slice before this one reports that gap first
+    cursor.execute(_PG_SLICE_SQL, {"first": first, "seam": seam, "low": low, "high": high})
+    bad = cursor.fetchone()
+    if bad is not None:
+        seq, rn, gap, wrong_previous = bad
+        reason = GAP if gap else PREVIOUS if wrong_previous else CONTENT
+        return rn - first, min(seq, rn) if gap else seq, reason, rn
+    cursor.execute(_PG_COUNT_SQL, {"low": low, "high": high})
+    (count,) = cursor.fetchone()
+    if first + count <= high:  # entries missing at the end of the slice
+        return count, first + count, GAP, first + count
+    return count, None, "", None
+
+
+def _verify_in_postgresql(workers: int | None, slices: int | None) -> VerificationReport:
+    # Inside a caller's transaction, rows it appended are visible to this connection only: no workers then.
+    alone = connection.in_atomic_block
+    with transaction.atomic(), connection.cursor() as cursor:
+        if not alone:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        # Entries appended meanwhile are not in this snapshot: the verdict is about the chain as it was counted.
+        cursor.execute("SELECT COALESCE(max(seq), 0) FROM aidants_journalentry")
+        (last,) = cursor.fetchone()
+        workers = default_workers(last) if workers is None else workers
+        if alone or workers <= 1 or last == 0:
+            return _report([_check_slice(cursor, None, last, 1)])
+        cursor.execute("SELECT pg_export_snapshot()")  # the workers' transactions see exactly this one's rows
+        (snapshot,) = cursor.fetchone()
+        return _report(_in_parallel(snapshot, _slices(last, max(workers, slices or workers * 4)), workers))
+
+
+def _report(results) -> VerificationReport:
+    """The verdict of the slices' (checked, first bad seq, reason, expected seq), taken in chain order."""
+    checked = 0
+    for count, bad, reason, expected in results:
+        if bad is not None:
+            return VerificationReport(checked + count, bad, _gap(expected) if reason == GAP else REASONS[reason])
+        checked += count
+    return VerificationReport(checked)
+
+
+def _in_parallel(snapshot: str, slices: list, workers: int):
+    """The slices' results in chain order, each slice checked by PostgreSQL through a connection of its own (the
+    threads only wait), up to the first slice that finds a bad entry: the later ones not started are cancelled."""
+    import psycopg
+    from psycopg import sql
+
+    params = connection.get_connection_params()
+
+    def check(bounds):
+        with psycopg.connect(**params) as conn:
+            conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+            with conn.cursor() as cursor:
+                cursor.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
+                result = _check_slice(cursor, *bounds)
+            conn.rollback()
+        return result
+
+    with ThreadPoolExecutor(max_workers=min(workers, len(slices)), thread_name_prefix="journal-verify") as pool:
+        futures = [pool.submit(check, bounds) for bounds in slices]
+        try:
+            for future in futures:
+                result = future.result()
+                yield result
+                if result[1] is not None:
+                    return
+        finally:
+            for future in futures:
+                future.cancel()

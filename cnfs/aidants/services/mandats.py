@@ -91,7 +91,15 @@ def usager_from_identity(claims: dict) -> Usager:
             for key, value in values.items():
                 setattr(usager, key, value)
             usager.save(update_fields=list(values))
+            usager_names_sync(usager)
     return usager
+
+
+def usager_names_sync(usager: Usager) -> None:
+    """Copy the usager's current names onto their mandates (the sort key of the aidant's usager list)."""
+    Mandat.objects.filter(usager=usager).exclude(
+        usager_nom=usager.family_name, usager_prenoms=usager.given_names
+    ).update(usager_nom=usager.family_name, usager_prenoms=usager.given_names)
 
 
 def claims_from_aidant_form(*, given_name: str, family_name: str, birthdate: datetime.date) -> dict:
@@ -415,14 +423,19 @@ def autorisation_require(*, aidant_user: User, usager: Usager, demarche: str) ->
         if demarche not in Demarche.values:
             raise Refused(f"Démarche inconnue : {demarche}.", code="demarche_inconnue", **context)
         now = timezone.now()
-        mine = Autorisation.objects.filter(
-            mandat__organisation_id=aidant.organisation_id, mandat__usager=usager, demarche=demarche
+        # The usager's few authorisations for this démarche in the organisation, chosen here rather than by an
+        # ORDER BY … LIMIT 1: with one, PostgreSQL walks the organisation's mandates in `fin` order until it meets
+        # the usager's (thousands of rows in a large organisation, issue 7) instead of looking the usager up.
+        mine = list(
+            Autorisation.objects.filter(
+                mandat__organisation_id=aidant.organisation_id, mandat__usager=usager, demarche=demarche
+            ).select_related("mandat")
         )
-        found = mine.active(now).select_related("mandat").order_by("-mandat__fin").first()
-        if found is not None:
-            return found
+        active = [a for a in mine if a.is_active(now)]
+        if active:
+            return max(active, key=lambda a: (a.mandat.fin, a.mandat_id))
         label = Demarche(demarche).label
-        latest = mine.select_related("mandat").order_by("-mandat__debut", "-pk").first()
+        latest = max(mine, key=lambda a: (a.mandat.debut, a.pk), default=None)
         if latest is None:
             message = f"Aucun mandat de votre organisation ne vous autorise à agir pour cet usager : « {label} »."
             code = "sans_mandat"
