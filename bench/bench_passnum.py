@@ -365,7 +365,14 @@ def main() -> int:
         help="PostgreSQL : repartir d’une copie de la base modèle « <base>_modele » (créée au premier passage) "
         "au lieu de réémettre les chèques",
     )
+    parser.add_argument(
+        "--prepare-only",
+        action="store_true",
+        help="PostgreSQL : (ré)émettre les chèques, enregistrer la base modèle et s’arrêter (sans mesure, sans verrou)",
+    )
     args = parser.parse_args()
+    if args.prepare_only:
+        args.reuse = True
     is_pg = bool(args.database_url and args.database_url.startswith("postgres"))
     n_cheques = args.cheques or (2_000 if args.smoke else 2_000_000)
     n_clients = args.clients or (32 if is_pg else 1)
@@ -377,7 +384,7 @@ def main() -> int:
     os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cnfs.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
-    reuse = is_pg and args.reuse and _template_exists(args.database_url)
+    reuse = is_pg and args.reuse and not args.prepare_only and _template_exists(args.database_url)
     if is_pg:
         _fresh_postgres_database(args.database_url, template=_template_name(args.database_url) if reuse else None)
     import django
@@ -400,6 +407,8 @@ def main() -> int:
         if is_pg and args.reuse:
             _save_template(args.database_url)
             print(f"base modèle enregistrée : {_template_name(args.database_url)}")
+    if args.prepare_only:
+        return 0
     print(f"charge de la machine (1, 5, 15 min) avant les mesures : {_load_average()}")
     run = run_redemptions(commandes, clients, seconds)
     accepted, refused, elapsed = run["accepted"], run["refused"], run["elapsed"]
