@@ -172,6 +172,8 @@ def _client(index, lieu_id, user_id, own, hot, start, seconds, results):
     from cnfs.passnum.services import EncaissementRefuse, cheque_encaisser
 
     settings.PASSNUM_MAX_FAILURES_PER_USER = settings.PASSNUM_MAX_FAILURES_PER_LIEU = 10**9
+    # As in production (DEBUG=0): no copy of every SQL statement kept in `connection.queries`.
+    settings.DEBUG = False
     lieu = Lieu.objects.select_related("commune__departement", "commune__region").get(pk=lieu_id)
     user = User.objects.get(pk=user_id)
     rng = random.Random(index)
@@ -303,7 +305,10 @@ def run_statements(n_places: int):
     from cnfs.territoires.models import Commune
 
     commune = Commune.objects.first()
-    lieux = Lieu.objects.bulk_create([LieuFactory.build(commune=commune) for _ in range(n_places)], batch_size=2000)
+    # Own source ids: in a database copied from the template, the factory's sequence restarts on the clients' places.
+    lieux = Lieu.objects.bulk_create(
+        [LieuFactory.build(commune=commune, source_id=f"releve-{i}") for i in range(n_places)], batch_size=2000
+    )
     places = LieuQualifie.objects.bulk_create(
         [
             LieuQualifie(
@@ -368,7 +373,7 @@ def main() -> int:
     parser.add_argument(
         "--prepare-only",
         action="store_true",
-        help="PostgreSQL : (ré)émettre les chèques, enregistrer la base modèle et s’arrêter (sans mesure, sans verrou)",
+        help="PostgreSQL : (ré)émettre les chèques, enregistrer la base modèle, s’arrêter (sans mesure ni verrou)",
     )
     args = parser.parse_args()
     if args.prepare_only:
