@@ -33,7 +33,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 
-def _fresh_postgres_database(url: str, name: str | None = None) -> str:
+def _fresh_postgres_database(url: str, name: str | None = None, template: str | None = None) -> str:
+    """Drop and recreate the database `name` (empty, or a copy of `template`)."""
     import psycopg
 
     parsed = urlparse(url)
@@ -42,8 +43,30 @@ def _fresh_postgres_database(url: str, name: str | None = None) -> str:
         raise SystemExit(f"La base « {name} » sera recréée : son nom doit contenir « bench ».")
     with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     return name
+
+
+def _template_name(url: str) -> str:
+    return urlparse(url).path.lstrip("/") + "_modele"
+
+
+def _template_exists(url: str) -> bool:
+    import psycopg
+
+    parsed = urlparse(url)
+    with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as conn:
+        return (
+            conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [_template_name(url)]).fetchone() is not None
+        )
+
+
+def _save_template(url: str) -> None:
+    """Keep the freshly issued vouchers as `<name>_modele`: later `--reuse` runs start from a copy of it."""
+    from django.db import connections
+
+    connections.close_all()  # CREATE DATABASE … TEMPLATE needs the source without other sessions
+    _fresh_postgres_database(url, _template_name(url), template=urlparse(url).path.lstrip("/"))
 
 
 def _issue(commande, n_carnets: int, per: int, du, is_pg: bool) -> None:
@@ -118,6 +141,27 @@ def setup_vouchers(n_carnets: int, per: int, n_clients: int, is_pg: bool):
     return commandes, clients, load
 
 
+def reused_vouchers(n_cheques: int, n_clients: int):
+    """The order and client places of a database copied from the template, checked against the arguments."""
+    from cnfs.core.enums import Role
+    from cnfs.core.models import RoleAssignment
+    from cnfs.passnum.models import Cheque, Commande
+
+    commandes = list(Commande.objects.order_by("pk"))
+    found = Cheque.objects.count()
+    users = dict(RoleAssignment.objects.filter(role=Role.LIEU_PASS).order_by("pk").values_list("object_id", "user_id"))
+    clients = [(int(lieu_id), user_id) for lieu_id, user_id in users.items()]
+    if found != n_cheques or len(clients) < n_clients:
+        raise SystemExit(
+            f"La base modèle contient {found} chèques et {len(clients)} lieux clients "
+            f"(demandé : {n_cheques} et {n_clients}) : relancez sans --reuse pour la régénérer."
+        )
+    return commandes, clients[:n_clients], 0.0
+
+
+WARM_UP_CALLS = 20
+
+
 def _client(index, lieu_id, user_id, own, hot, start, seconds, results):
     from django.conf import settings
     from django.db import connections
@@ -128,23 +172,34 @@ def _client(index, lieu_id, user_id, own, hot, start, seconds, results):
     from cnfs.passnum.services import EncaissementRefuse, cheque_encaisser
 
     settings.PASSNUM_MAX_FAILURES_PER_USER = settings.PASSNUM_MAX_FAILURES_PER_LIEU = 10**9
+    # As in production (DEBUG=0): no copy of every SQL statement kept in `connection.queries`.
+    settings.DEBUG = False
     lieu = Lieu.objects.select_related("commune__departement", "commune__region").get(pk=lieu_id)
     user = User.objects.get(pk=user_id)
     rng = random.Random(index)
+    # Warm-up on the client's last own codes, outside the timed window: connection, first queries, imports.
+    warmed = 0
+    for code in own[-WARM_UP_CALLS:]:
+        cheque_encaisser(code=code, lieu=lieu, user=user)
+        warmed += 1
+    own = own[:-WARM_UP_CALLS]
     accepted = refused = 0
+    latencies = []
     start.wait()
     deadline = time.perf_counter() + seconds
     i = 0
     while time.perf_counter() < deadline and i < len(own):
         code = rng.choice(hot) if i % 10 == 9 else own[i]
         i += 1
+        began = time.perf_counter()
         try:
             cheque_encaisser(code=code, lieu=lieu, user=user)
             accepted += 1
         except EncaissementRefuse:
             refused += 1
+        latencies.append(time.perf_counter() - began)
     connections.close_all()
-    results.put((accepted, refused))
+    results.put((accepted, refused, warmed, latencies))
 
 
 def run_redemptions(commandes, clients, seconds: float):
@@ -164,14 +219,39 @@ def run_redemptions(commandes, clients, seconds: float):
     ]
     for p in procs:
         p.start()
-    time.sleep(1.0)
+    _wait_for_warm_up(n)
     began = time.perf_counter()
     start.set()
     totals = [results.get() for _ in procs]
     elapsed = time.perf_counter() - began
     for p in procs:
         p.join()
-    return sum(a for a, _ in totals), sum(r for _, r in totals), elapsed
+    latencies = sorted(x for *_, lat in totals for x in lat)
+    return {
+        "accepted": sum(t[0] for t in totals),
+        "refused": sum(t[1] for t in totals),
+        "warmed": sum(t[2] for t in totals),
+        "elapsed": elapsed,
+        "p50": _percentile(latencies, 50),
+        "p95": _percentile(latencies, 95),
+    }
+
+
+def _wait_for_warm_up(n: int) -> None:
+    """Until every client has made its warm-up redemptions (read from the attempt log), at most 120 s."""
+    from cnfs.passnum.models import TentativeEncaissement
+
+    deadline = time.monotonic() + 120
+    while TentativeEncaissement.objects.count() < n * WARM_UP_CALLS and time.monotonic() < deadline:
+        time.sleep(0.2)
+    from django.db import connections
+
+    connections.close_all()
+    time.sleep(0.5)
+
+
+def _percentile(values: list[float], p: int) -> float:
+    return values[min(len(values) - 1, len(values) * p // 100)] if values else 0.0
 
 
 def double_spend_check():
@@ -225,7 +305,10 @@ def run_statements(n_places: int):
     from cnfs.territoires.models import Commune
 
     commune = Commune.objects.first()
-    lieux = Lieu.objects.bulk_create([LieuFactory.build(commune=commune) for _ in range(n_places)], batch_size=2000)
+    # Own source ids: in a database copied from the template, the factory's sequence restarts on the clients' places.
+    lieux = Lieu.objects.bulk_create(
+        [LieuFactory.build(commune=commune, source_id=f"releve-{i}") for i in range(n_places)], batch_size=2000
+    )
     places = LieuQualifie.objects.bulk_create(
         [
             LieuQualifie(
@@ -269,6 +352,10 @@ def run_statements(n_places: int):
     return created, raw_rows, elapsed, raw
 
 
+def _load_average() -> str:
+    return ", ".join(f"{x:.2f}".replace(".", ",") for x in os.getloadavg())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="petite exécution de quelques secondes (CI)")
@@ -277,7 +364,20 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=None, help="clients concurrents (défaut 32)")
     parser.add_argument("--seconds", type=int, default=None, help="durée de chaque mesure (défaut 20 s, smoke 2 s)")
     parser.add_argument("--lieux", type=int, default=None, help="lieux des relevés (défaut 20 000, smoke 100)")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="PostgreSQL : repartir d’une copie de la base modèle « <base>_modele » (créée au premier passage) "
+        "au lieu de réémettre les chèques",
+    )
+    parser.add_argument(
+        "--prepare-only",
+        action="store_true",
+        help="PostgreSQL : (ré)émettre les chèques, enregistrer la base modèle, s’arrêter (sans mesure ni verrou)",
+    )
     args = parser.parse_args()
+    if args.prepare_only:
+        args.reuse = True
     is_pg = bool(args.database_url and args.database_url.startswith("postgres"))
     n_cheques = args.cheques or (2_000 if args.smoke else 2_000_000)
     n_clients = args.clients or (32 if is_pg else 1)
@@ -289,8 +389,9 @@ def main() -> int:
     os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cnfs.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    reuse = is_pg and args.reuse and not args.prepare_only and _template_exists(args.database_url)
     if is_pg:
-        _fresh_postgres_database(args.database_url)
+        _fresh_postgres_database(args.database_url, template=_template_name(args.database_url) if reuse else None)
     import django
 
     django.setup()
@@ -298,17 +399,35 @@ def main() -> int:
 
     call_command("migrate", verbosity=0, interactive=False)
     print(f"commande : python bench/bench_passnum.py {' '.join(sys.argv[1:])}")
-    commandes, clients, load = setup_vouchers(n_cheques // 10, 10, n_clients, is_pg)
-    print(f"chèques émis : {n_cheques:,} en {load:.1f} s ({'COPY' if is_pg else 'bulk_create'})".replace(",", " "))
-    accepted, refused, elapsed = run_redemptions(commandes, clients, seconds)
+    if reuse:
+        commandes, clients, load = reused_vouchers(n_cheques, n_clients)
+        print(
+            f"chèques émis : {n_cheques:,} (copie de la base modèle {_template_name(args.database_url)})".replace(
+                ",", " "
+            )
+        )
+    else:
+        commandes, clients, load = setup_vouchers(n_cheques // 10, 10, n_clients, is_pg)
+        print(f"chèques émis : {n_cheques:,} en {load:.1f} s ({'COPY' if is_pg else 'bulk_create'})".replace(",", " "))
+        if is_pg and args.reuse:
+            _save_template(args.database_url)
+            print(f"base modèle enregistrée : {_template_name(args.database_url)}")
+    if args.prepare_only:
+        return 0
+    print(f"charge de la machine (1, 5, 15 min) avant les mesures : {_load_average()}")
+    run = run_redemptions(commandes, clients, seconds)
+    accepted, refused, elapsed = run["accepted"], run["refused"], run["elapsed"]
     rate = accepted / elapsed
     print(
-        f"encaissements ({n_clients} clients, {elapsed:.1f} s) : {accepted} acceptés ({rate:.0f}/s), "
-        f"{refused} refusés ({(accepted + refused) / elapsed:.0f} appels/s)"
+        f"encaissements ({n_clients} clients, {elapsed:.1f} s, après {run['warmed']} encaissements "
+        f"d’échauffement hors mesure) : {accepted} acceptés ({rate:.0f}/s), {refused} refusés "
+        f"({(accepted + refused) / elapsed:.0f} appels/s) ; latence par appel p50 {run['p50'] * 1000:.1f} ms, "
+        f"p95 {run['p95'] * 1000:.1f} ms"
     )
+    print(f"charge de la machine après les encaissements : {_load_average()}")
     twice, logged, used = double_spend_check()
     print(f"double dépense : {twice} chèque(s) accepté(s) deux fois ; acceptés journalisés {logged}, utilisés {used}")
-    ok = twice == 0 and logged == used == accepted
+    ok = twice == 0 and logged == used == accepted + run["warmed"]
     if is_pg:
         tps = pgbench_tps(args.database_url, n_clients, seconds)
         ratio = rate / tps
@@ -316,6 +435,7 @@ def main() -> int:
             f"pgbench (UPDATE d’une ligne, {n_clients} clients) : {tps:.0f} TPS ; ratio encaissements/pgbench "
             f"{ratio:.0%} (objectif ≥ 50 %)"
         )
+        print(f"charge de la machine après pgbench : {_load_average()}")
         ok = ok and ratio >= 0.5
     else:
         print("pgbench : PostgreSQL seulement (--database-url)")
@@ -328,7 +448,7 @@ def main() -> int:
     if not ok and not args.smoke:
         print("OBJECTIF MANQUÉ")
         return 1
-    if twice or created != n_places:
+    if twice or logged != used or created != n_places:
         return 1
     return 0
 

@@ -59,6 +59,15 @@ class Limit:
         return cache.add(_key(f"{self.kind}:notified", value), 1, timeout=self.window)
 
 
+def any_exceeded(*checks: tuple[Limit, str | None]) -> bool:
+    """Whether any `(limit, value)` pair has reached its limit, read in one cache round trip (`get_many`)."""
+    limits = {_key(limit.kind, value): limit for limit, value in checks if value}
+    if not limits:
+        return False
+    counts = cache.get_many(list(limits))
+    return any(int(counts.get(key, 0)) >= limit.max_failures for key, limit in limits.items())
+
+
 def login_account_limit() -> Limit:
     return Limit("login-account", settings.LOGIN_MAX_FAILURES_PER_ACCOUNT, settings.LOGIN_FAILURE_WINDOW_SECONDS)
 
