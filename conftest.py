@@ -6,8 +6,17 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 REQUIRE_ALL = os.environ.get("CNFS_REQUIRE_ALL") == "1"
+
+# Property tests check correctness, not speed: on a loaded 2-core CI machine Hypothesis' timing health check
+# ("input generation is slow") and its per-example deadline fail tests that are right. The examples stay the same.
+hypothesis_settings.register_profile(
+    "cnfs", deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
+hypothesis_settings.load_profile("cnfs")
 
 # Browser fixtures (browser_page, login_as, axe_check) for every app's journeys.
 pytest_plugins = ["tests.browser.fixtures"]
