@@ -75,8 +75,45 @@ class AnnulationCarnetForm(DsfrBaseForm):
     motif = forms.CharField(label="Motif (perte, vol…)", max_length=200)
 
 
+MAX_CARNETS_PAR_DISTRIBUTION = 200
+
+
+def booklet_numbers(text: str) -> list[int]:
+    """`"3, 7-9"` → `[3, 7, 8, 9]`; `ValidationError` in French for anything else (pure, no database access)."""
+    numbers: set[int] = set()
+    for part in (p.strip() for p in text.replace(";", ",").split(",")):
+        if not part:
+            continue
+        low, dash, high = (x.strip() for x in part.partition("-"))
+        if not low.isdigit() or (dash and not high.isdigit()):
+            raise forms.ValidationError(
+                f"« {part} » n’est pas un numéro de carnet : écrivez par exemple 12 ou 12-15, séparés par une virgule."
+            )
+        first, last = int(low), int(high) if dash else int(low)
+        if first < 1 or last < first:
+            raise forms.ValidationError(
+                f"« {part} » : une plage va du plus petit numéro au plus grand, à partir de 1."
+            )
+        if last - first + 1 + len(numbers) > MAX_CARNETS_PAR_DISTRIBUTION:
+            raise forms.ValidationError(
+                f"Au plus {MAX_CARNETS_PAR_DISTRIBUTION} carnets par distribution : découpez la saisie."
+            )
+        numbers.update(range(first, last + 1))
+    if not numbers:
+        raise forms.ValidationError("Indiquez le numéro d’au moins un carnet remis.")
+    return sorted(numbers)
+
+
 class DistributionForm(DsfrBaseForm):
-    carnets = forms.ModelMultipleChoiceField(label="Carnets remis", queryset=None, widget=forms.CheckboxSelectMultiple)
+    """The booklets handed out are typed by number (as printed on them) within one order: a stock of thousands
+    stays one short field, never a list of checkboxes."""
+
+    commande = forms.ModelChoiceField(label="Commande des carnets", queryset=None, empty_label=None)
+    numeros = forms.CharField(
+        label="Numéros des carnets remis",
+        max_length=500,
+        help_text="Numéros imprimés sur les carnets, par exemple « 12 » ou « 12, 15-18 ».",
+    )
     public = forms.ChoiceField(label="Public de la personne", choices=[("", "—")] + PublicCible.choices)
     consentement = forms.BooleanField(
         label="La personne accepte que son nom soit enregistré",
@@ -85,10 +122,30 @@ class DistributionForm(DsfrBaseForm):
     )
     beneficiaire_nom = forms.CharField(label="Nom de la personne", max_length=200, required=False)
 
-    def __init__(self, *args, carnets, **kwargs):
+    def __init__(self, *args, carnets, commandes, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["carnets"].queryset = carnets
-        self.fields["carnets"].label_from_instance = lambda c: f"Carnet n° {c.numero} — {c.commande.reference}"
+        self.carnets = carnets
+        self.fields["commande"].queryset = commandes
+        self.fields["commande"].label_from_instance = lambda c: f"{c.reference} — {c.commanditaire}"
+
+    def clean_numeros(self) -> list[int]:
+        return booklet_numbers(self.cleaned_data["numeros"])
+
+    def clean(self):
+        data = super().clean()
+        commande, numbers = data.get("commande"), data.get("numeros")
+        if commande is None or not numbers:
+            return data
+        found = dict(self.carnets.filter(commande=commande, numero__in=numbers).values_list("numero", "pk"))
+        missing = [n for n in numbers if n not in found]
+        if missing:
+            shown = ", ".join(f"n° {n}" for n in missing[:20]) + (" …" if len(missing) > 20 else "")
+            self.add_error(
+                "numeros",
+                f"Ces carnets ne sont pas dans votre stock pour la commande {commande.reference} : {shown}.",
+            )
+        data["carnet_ids"] = [found[n] for n in numbers if n in found]
+        return data
 
 
 class QualificationForm(DsfrBaseForm):

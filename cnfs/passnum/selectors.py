@@ -90,6 +90,37 @@ def carnets_recus(distributeur: Distributeur) -> QuerySet[Carnet]:
     )
 
 
+def commandes_en_stock(distributeur: Distributeur) -> QuerySet[Commande]:
+    """Orders of which the distributor still holds booklets, with the numbers still in stock."""
+    in_stock = Carnet.objects.filter(distributeur=distributeur, statut=StatutCarnet.ATTRIBUE)
+    return (
+        Commande.objects.filter(pk__in=in_stock.values("commande_id")).select_related("commanditaire").order_by("pk")
+    )
+
+
+def stock_ranges(distributeur: Distributeur) -> list[tuple[Commande, str]]:
+    """Per order, the booklet numbers in stock written as ranges (« 1-40, 43 ») for the page."""
+    numbers: dict[int, list[int]] = {}
+    for commande_id, numero in (
+        Carnet.objects.filter(distributeur=distributeur, statut=StatutCarnet.ATTRIBUE)
+        .order_by("commande_id", "numero")
+        .values_list("commande_id", "numero")
+    ):
+        numbers.setdefault(commande_id, []).append(numero)
+    commandes = Commande.objects.in_bulk(numbers.keys())
+    return [(commandes[pk], _as_ranges(values)) for pk, values in sorted(numbers.items())]
+
+
+def _as_ranges(values: list[int]) -> str:
+    parts, start = [], None
+    for i, n in enumerate(values):
+        start = n if start is None else start
+        if i + 1 == len(values) or values[i + 1] != n + 1:
+            parts.append(str(n) if start == n else f"{start}-{n}")
+            start = None
+    return ", ".join(parts)
+
+
 def distribution_counts(distributeur: Distributeur) -> dict:
     """Booklets the distributor received, handed out, and handed out by public (anonymous counts)."""
     qs = Carnet.objects.filter(distributeur=distributeur)

@@ -30,7 +30,7 @@ def carnets_distribuer(
     """
     ids = sorted({int(pk) for pk in carnet_ids or ()})
     if not ids:
-        refuse("Cochez au moins un carnet à distribuer.", field="carnets")
+        refuse("Indiquez au moins un carnet à distribuer.", field="numeros")
     if public not in PublicCible.values:
         refuse("Choisissez le public de la personne.", field="public")
     beneficiaire_nom = (beneficiaire_nom or "").strip()
@@ -42,7 +42,7 @@ def carnets_distribuer(
     if consentement and not beneficiaire_nom:
         refuse("Indiquez le nom de la personne qui accepte d’être nommée.", field="beneficiaire_nom")
     if beneficiaire_nom and len(ids) > 1:
-        refuse("Un nom ne s’enregistre que pour un seul carnet à la fois.", field="carnets")
+        refuse("Un nom ne s’enregistre que pour un seul carnet à la fois.", field="numeros")
     carnets = list(Carnet.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     if len(carnets) != len(ids) or not all(permissions.can_distribute(actor, c) for c in carnets):
         forbid("Vous ne pouvez distribuer que les carnets remis à votre organisation.")
@@ -50,7 +50,7 @@ def carnets_distribuer(
     if already:
         numbers = ", ".join(f"n° {c.numero}" for c in already)
         refuse(
-            f"Ces carnets ne sont plus disponibles (déjà distribués, annulés ou expirés) : {numbers}.", field="carnets"
+            f"Ces carnets ne sont plus disponibles (déjà distribués, annulés ou expirés) : {numbers}.", field="numeros"
         )
     now = timezone.now()
     Carnet.objects.filter(pk__in=ids).update(

@@ -138,14 +138,47 @@ def test_a_buyer_cannot_order_for_another_buyer(client, world):
 def test_distribution_journey(client, world):
     login(client, world["users"]["distributeur"])
     carnet = Carnet.objects.filter(commande=world["commande"]).first()
-    response = client.post(
-        reverse("passnum:distributeur"), {"carnets": [carnet.pk], "public": "seniors", "beneficiaire_nom": "Léa"}
-    )
+    page = client.get(reverse("passnum:distributeur")).content.decode()
+    assert f"<td>{carnet.commande.reference}</td><td>1-2</td>" in page  # the stock, as ranges of numbers
+    base = {"commande": carnet.commande_id, "numeros": str(carnet.numero), "public": "seniors"}
+    response = client.post(reverse("passnum:distributeur"), {**base, "beneficiaire_nom": "Léa"})
     assert response.status_code == 200 and "consentement" in response.content.decode()
     assert Carnet.objects.filter(statut=StatutCarnet.DISTRIBUE).count() == 0
-    response = client.post(reverse("passnum:distributeur"), {"carnets": [carnet.pk], "public": "seniors"}, follow=True)
+    response = client.post(reverse("passnum:distributeur"), base, follow=True)
     assert "1 carnet(s) distribué(s)" in response.content.decode()
     assert "Personnes âgées" in response.content.decode()
+    # The same booklet again: no longer in stock, nothing written.
+    response = client.post(reverse("passnum:distributeur"), base)
+    assert "ne sont pas dans votre stock" in response.content.decode()
+    assert Carnet.objects.filter(statut=StatutCarnet.DISTRIBUE).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("numeros", "message"),
+    [
+        ("", "Ce champ est obligatoire"),
+        ("douze", "n’est pas un numéro de carnet"),
+        ("5-2", "du plus petit numéro au plus grand"),
+        ("0", "à partir de 1"),
+        ("1-500", "Au plus 200 carnets"),
+        ("2, 99", "pas dans votre stock pour la commande"),
+    ],
+)
+def test_distribution_refuses_bad_booklet_numbers(client, world, numeros, message):
+    login(client, world["users"]["distributeur"])
+    data = {"commande": world["commande"].pk, "numeros": numeros, "public": "seniors"}
+    response = client.post(reverse("passnum:distributeur"), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Carnet.objects.filter(statut=StatutCarnet.DISTRIBUE).exists()
+
+
+def test_distribution_of_another_distributors_order_is_not_a_choice(client, world):
+    login(client, world["users"]["distributeur_autre"])
+    data = {"commande": world["commande"].pk, "numeros": "1", "public": "seniors"}
+    response = client.post(reverse("passnum:distributeur"), data)
+    assert response.status_code in (200, 403)
+    assert not Carnet.objects.filter(statut=StatutCarnet.DISTRIBUE).exists()
 
 
 def test_qualification_journey_with_a_wrong_iban_then_a_good_one(client, world):

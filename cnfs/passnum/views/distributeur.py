@@ -26,13 +26,15 @@ def _distributeur(request):
 def espace(request):
     distributeur, distributeurs = _distributeur(request)
     carnets = selectors.carnets_recus(distributeur)
-    form = DistributionForm(request.POST or None, carnets=carnets)
+    form = DistributionForm(
+        request.POST or None, carnets=carnets, commandes=selectors.commandes_en_stock(distributeur)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             count = services.carnets_distribuer(
                 actor=request.user,
-                carnet_ids=[c.pk for c in data["carnets"]],
+                carnet_ids=data["carnet_ids"],
                 public=data["public"],
                 consentement=data["consentement"],
                 beneficiaire_nom=data["beneficiaire_nom"],
@@ -51,6 +53,7 @@ def espace(request):
             "distributeurs": distributeurs,
             "form": form,
             "has_carnets": carnets.exists(),
+            "stock": selectors.stock_ranges(distributeur),
             "counts": selectors.distribution_counts(distributeur),
             "breadcrumbs": crumbs(("Carnets à distribuer", None)),
         },
