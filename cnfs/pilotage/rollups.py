@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 
 import numpy as np
-from django.db import connection
+from django.db import connection, models
 
 from cnfs.pilotage import models as m
 
@@ -94,6 +94,13 @@ class Spec:
     @property
     def label(self) -> str:
         return str(self.model._meta.verbose_name_plural)
+
+    @property
+    def key_order(self) -> str:
+        """ORDER BY positions (in `dims`) of the columns of the table's unique key, in the key's own order: a batch
+        upserted in that order walks the key's index from left to right instead of jumping around in it."""
+        (key,) = (c for c in self.model._meta.constraints if isinstance(c, models.UniqueConstraint))
+        return ", ".join(str(self.dims.index(name) + 1) for name in key.fields)
 
 
 FINE = ("jour", "conseiller_id", "structure_id")
@@ -313,7 +320,7 @@ def _apply_lot(cursor, *, removals: bool) -> None:
         select = group_by_sql(spec, source="lot")
         cursor.execute(
             f"INSERT INTO {table} ({', '.join(dims + measures)}) {select} "
-            f"ORDER BY {', '.join(str(i + 1) for i in range(len(dims)))} "
+            f"ORDER BY {spec.key_order} "
             f"ON CONFLICT ({', '.join(dims)}) DO UPDATE SET {updates}"
         )
         if removals:
