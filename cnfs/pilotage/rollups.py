@@ -310,23 +310,37 @@ def _create_lot(cursor) -> None:
     cursor.execute(f"TRUNCATE {LOT}, {LOT_THEMES}")
 
 
+def _delta_table(spec: Spec) -> str:
+    return f"pilotage_delta_{spec.name.lower()}"
+
+
 def _apply_lot(cursor, *, removals: bool) -> None:
-    """Add the batch held in the temporary tables to every rollup table (one set-based upsert per table)."""
+    """Add the batch held in the temporary tables to every rollup table (one set-based upsert per table).
+
+    The batch is summed once per table into a small temporary delta table, each from the delta of its finer parent
+    (the daily deltas from the batch: the join of the records and their topics is done once), then upserted in key
+    order: the big daily tables are only touched by the upserts themselves.
+    """
     quote = connection.ops.quote_name
     for spec in SPECS:
-        table = quote(spec.table)
+        table, delta = quote(spec.table), _delta_table(spec)
         dims, measures = list(spec.dims), list(spec.measures)
+        columns = ", ".join(dims + measures)
+        if spec.parent:
+            select = derived_sql(spec, source=_delta_table(SPECS_BY_NAME[spec.parent]))
+        else:
+            select = group_by_sql(spec, source="lot")
+        cursor.execute(f"DROP TABLE IF EXISTS {delta}")
+        cursor.execute(f"CREATE TEMP TABLE {delta} ON COMMIT DROP AS {select}")
         updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in measures)
-        select = group_by_sql(spec, source="lot")
         cursor.execute(
-            f"INSERT INTO {table} ({', '.join(dims + measures)}) {select} "
-            f"ORDER BY {spec.key_order} "
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {delta} ORDER BY {spec.key_order} "
             f"ON CONFLICT ({', '.join(dims)}) DO UPDATE SET {updates}"
         )
         if removals:
             keys = ", ".join(dims)
             cursor.execute(
-                f"DELETE FROM {table} WHERE accompagnements <= 0 AND ({keys}) IN (SELECT {keys} FROM ({select}) lot)"
+                f"DELETE FROM {table} WHERE accompagnements <= 0 AND ({keys}) IN (SELECT {keys} FROM {delta})"
             )
 
 
@@ -413,13 +427,15 @@ def group_by_sql(spec: Spec, *, source: str = "raw") -> str:
     return f"SELECT {', '.join(columns)} FROM {tables}{where} GROUP BY {', '.join(dims)}"
 
 
-def derived_sql(spec: Spec) -> str:
-    """The rollup of `spec` summed from its finer parent table (same numbers, far fewer rows to read)."""
+def derived_sql(spec: Spec, *, source: str | None = None) -> str:
+    """The rollup of `spec` summed from its finer parent table (same numbers, far fewer rows to read), or from
+    `source`, a table shaped like the parent (the delta of a batch)."""
     parent = SPECS_BY_NAME[spec.parent]
     dims = [month_sql("jour") if d == "mois" and "jour" in parent.dims else d for d in spec.dims]
-    measures = [f"SUM({name})" for name in spec.measures]
-    table = connection.ops.quote_name(parent.table)
-    return f"SELECT {', '.join(dims + measures)} FROM {table} GROUP BY {', '.join(dims)}"
+    columns = [f"{sql} AS {name}" for sql, name in zip(dims, spec.dims, strict=True)]
+    columns += [f"SUM({name}) AS {name}" for name in spec.measures]
+    table = source or connection.ops.quote_name(parent.table)
+    return f"SELECT {', '.join(columns)} FROM {table} GROUP BY {', '.join(dims)}"
 
 
 def rebuild(spec: Spec) -> int:
