@@ -4,8 +4,10 @@ Each `Spec` names a rollup table, its key (dimensions) and its sums (measures). 
 - the incremental upkeep: a batch of `accompagnements_changed` dicts is summed per key, then written with one
   additive upsert per table (`INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n`): in NumPy on SQLite; on
   PostgreSQL the batch is COPY'd into a temporary table and the server sums it. A bulk import is applied once,
-  after all its rows are written: the server reads them back by id into that table (`apply_inserted`), so the
-  rollups cost one `INSERT … SELECT … GROUP BY … ON CONFLICT` per table whatever the size of the file;
+  after all its rows are written: the server reads them back by id into that table (`apply_inserted`). The
+  server sums the batch once per table into a temporary delta table (each coarser delta from its finer parent's),
+  then upserts each delta in the order of the table's unique key: one `INSERT … ON CONFLICT` per table whatever
+  the size of the file;
 - the rebuild: the two daily tables from the raw records, each coarser table from the finer one it derives from;
 - the proof: every table against a `GROUP BY` of the raw records, `EXCEPT` both ways (SQLite ≥ 3.24 and PostgreSQL).
 """
