@@ -10,6 +10,7 @@
    GROUP BY on the raw table, in the same run: identical numbers, target < 100 ms and ≥ 50× faster.
 3. Bulk import through the platform's import path (`cnfs.activite.services.accompagnements_import`: validation,
    insert, rollup upkeep) against a raw COPY of the same rows: target ≥ 50 % of COPY's rows per second.
+   The rollup upkeep is detailed per table (time of its upsert statements; `pilotage_lot`: reading the batch back).
 The database is created when missing; its activity tables are emptied first.
 """
 
@@ -500,8 +501,21 @@ def main() -> int:
         spent[0] += time.perf_counter() - started
 
     rollups.apply_changes, rollups.apply_inserted = timed_apply, timed_inserted
+    by_table: dict[str, float] = {}
+
+    def timed_statement(execute, sql, params, many, context):  # the share of each rollup table
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            words = sql.split(None, 3)
+            if words[:2] == ["INSERT", "INTO"] and "pilotage_" in words[2]:
+                name = words[2].strip('"')
+                by_table[name] = by_table.get(name, 0.0) + time.perf_counter() - started
+
     started = time.perf_counter()
-    report = accompagnements_import(rows=rows, actor=None)
+    with connection.execute_wrapper(timed_statement):
+        report = accompagnements_import(rows=rows, actor=None)
     t_import = time.perf_counter() - started
     rollups.apply_changes, rollups.apply_inserted = apply_changes, apply_inserted
     if report.rejected:
@@ -535,6 +549,11 @@ def main() -> int:
     else:
         line += " (comparaison avec COPY : PostgreSQL seulement)"
     print(line)
+    if by_table:
+        print(
+            "   Détail des cumuls : "
+            + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in sorted(by_table.items(), key=lambda kv: -kv[1]))
+        )
 
     differences = []
     if args.verifier or n_rows <= 500_000:
