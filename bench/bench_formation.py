@@ -101,7 +101,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
+    from benchdb import migrate
     from django.db import connection
 
     from cnfs.formation import services
@@ -110,7 +110,7 @@ def main() -> None:
 
     print(f"Base : {connection.vendor} ({os.environ['DATABASE_URL']}) — {n} conseillers recrutés")
     print("Charge de la machine (1, 5, 15 min) : " + ", ".join(f"{load:.1f}" for load in os.getloadavg()))
-    call_command("migrate", verbosity=0)
+    migrate()
     today = datetime.date(2021, 8, 31)
     organisme, candidatures = population(n, today)
 

@@ -457,7 +457,7 @@ def main() -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
+    from benchdb import migrate
 
     from cnfs.lieux.models import Lieu
 
@@ -469,7 +469,7 @@ def main() -> int:
             f"charge moyenne {load_average()}"
         )
         started = time.perf_counter()
-        call_command("migrate", verbosity=0, interactive=False)
+        migrate()
         communes, real = create_places(places, rng)
         total_places = Lieu.objects.located().count()
         print(
