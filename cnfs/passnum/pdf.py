@@ -1,8 +1,8 @@
 """Booklets as a PDF (fpdf2): one page per booklet, one framed voucher per row with its QR code (segno).
 
 The QR code holds the address of the redeem page with the code filled in, so a place's phone camera opens it
-directly; the printed code stays the reference when there is no camera. Core PDF fonts are Latin-1: the few
-typographic characters outside it are written with their plain equivalents.
+directly; the printed code stays the reference when there is no camera. Text is set in Marianne
+(`cnfs.core.pdf`): the value prints as « 10,00 € », the code in Courier.
 """
 
 from __future__ import annotations
@@ -10,19 +10,13 @@ from __future__ import annotations
 import io
 
 import segno
-from fpdf import FPDF
 
+from cnfs.core.pdf import FONT, new_document, printable
 from cnfs.passnum.codes import format_code
 from cnfs.passnum.models import Carnet, Commande
 from cnfs.passnum.services._common import euros
 
-_PLAIN = str.maketrans({"’": "'", "‘": "'", "—": "-", "–": "-", "œ": "oe", "Œ": "OE", "«": '"', "»": '"', "·": "."})
-_PLAIN.update({0x202F: " ", 0x00A0: " "})
 MAX_CARNETS_PAR_PDF = 100
-
-
-def _latin1(text: str) -> str:
-    return text.translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
 
 
 def _qr_png(data: str) -> io.BytesIO:
@@ -35,20 +29,19 @@ def _qr_png(data: str) -> io.BytesIO:
 def carnets_pdf(commande: Commande, carnets: list[Carnet], redeem_url: str) -> bytes:
     """The booklets `carnets` (vouchers prefetched) of `commande`; `redeem_url` + `?code=` is put in each QR."""
     zones = ", ".join(z.libelle or z.cle for z in commande.zones.all())
-    pdf = FPDF(format="A4")
+    pdf = new_document(format="A4")
     pdf.set_creation_date(commande.created_at)
-    pdf.set_title(_latin1(f"Carnets de la commande {commande.reference}"))
-    pdf.set_lang("fr")
+    pdf.set_title(printable(f"Carnets de la commande {commande.reference}"))
     pdf.set_auto_page_break(False)
     for carnet in carnets:
         pdf.add_page()
-        pdf.set_font("Helvetica", "B", 14)
-        pdf.cell(0, 8, _latin1(f"Pass numérique — carnet n° {carnet.numero}"), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "", 9)
+        pdf.set_font(FONT, "B", 14)
+        pdf.cell(0, 8, printable(f"Pass numérique — carnet n° {carnet.numero}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "", 9)
         pdf.multi_cell(
             0,
             5,
-            _latin1(
+            printable(
                 f"Offert par {commande.commanditaire.nom} (commande {commande.reference}). Chaque chèque paie une "
                 f"séance d'accompagnement au numérique dans un lieu qualifié pass numérique. Valable du "
                 f"{commande.date_debut_validite:%d/%m/%Y} au {commande.date_fin_validite:%d/%m/%Y}, à : {zones}."
@@ -65,16 +58,16 @@ def carnets_pdf(commande: Commande, carnets: list[Carnet], redeem_url: str) -> b
             qr_size = height - 5
             pdf.image(_qr_png(f"{redeem_url}?code={cheque.code}"), x=12, y=y + 1.5, w=qr_size, h=qr_size)
             pdf.set_xy(14 + qr_size, y + 2)
-            pdf.set_font("Helvetica", "B", 12)
-            pdf.cell(60, 6, _latin1(f"Chèque de {euros(cheque.valeur)}"))
+            pdf.set_font(FONT, "B", 12)
+            pdf.cell(60, 6, printable(f"Chèque de {euros(cheque.valeur)}"))
             pdf.set_font("Courier", "B", 14)
             pdf.cell(0, 6, format_code(cheque.code), align="R")
             pdf.set_xy(14 + qr_size, y + 9)
-            pdf.set_font("Helvetica", "", 8)
+            pdf.set_font(FONT, "", 8)
             pdf.multi_cell(
                 174 - qr_size,
                 4,
-                _latin1(
+                printable(
                     f"Carnet n° {carnet.numero} — chèque {i + 1}/{len(cheques)}. À remettre au lieu, qui saisit "
                     f"ou scanne le code. Un chèque ne sert qu'une fois."
                 ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from cnfs.core.pdf import FONT, new_document, printable
 from cnfs.pilotage.selectors import Figures
 
 CSV_HEADER = ("Rubrique", "Libellé", "Mesure", "Valeur")
@@ -88,39 +89,28 @@ def xlsx_bytes(figures: Figures, names: dict[str, str] | None = None) -> bytes:
     return out.getvalue()
 
 
-_PDF_REPLACEMENTS = {"’": "'", "‘": "'", "“": '"', "”": '"', "…": "...", "–": "-", "—": "-", "œ": "oe", "\u202f": " "}
-
-
-def _latin1(text: str) -> str:
-    for old, new in _PDF_REPLACEMENTS.items():
-        text = text.replace(old, new)
-    return text.encode("latin-1", "replace").decode("latin-1")
-
-
 def pdf_bytes(figures: Figures, names: dict[str, str] | None = None) -> bytes:
-    """A printable report: context, then each section as a table (fpdf2, pure Python, core fonts)."""
-    from fpdf import FPDF
+    """A printable report: context, then each section as a table (fpdf2, pure Python, set in Marianne)."""
     from fpdf.fonts import FontFace
 
-    pdf = FPDF(format="A4")
-    pdf.set_title("Rapport d'activité des conseillers numériques")
+    pdf = new_document(format="A4")
+    pdf.set_title("Rapport d’activité des conseillers numériques")
     pdf.set_author("cnfs")
-    pdf.set_lang("fr")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.multi_cell(0, 9, _latin1("Rapport d’activité des conseillers numériques"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=10)
+    pdf.set_font(FONT, "B", 16)
+    pdf.multi_cell(0, 9, printable("Rapport d’activité des conseillers numériques"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, size=10)
     for label, value in context_lines(figures, names):
-        pdf.multi_cell(0, 6, _latin1(f"{label} : {value}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 6, printable(f"{label} : {value}"), new_x="LMARGIN", new_y="NEXT")
     heading = FontFace(emphasis="BOLD", fill_color=(227, 227, 253))
     for section in figures.sections:
         pdf.ln(4)
-        pdf.set_font("Helvetica", "B", 12)
-        pdf.multi_cell(0, 7, _latin1(section.titre), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", size=9)
+        pdf.set_font(FONT, "B", 12)
+        pdf.multi_cell(0, 7, printable(section.titre), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, size=9)
         if not section.lignes:
-            pdf.multi_cell(0, 5, _latin1(section.note or "Aucune donnée."), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 5, printable(section.note or "Aucune donnée."), new_x="LMARGIN", new_y="NEXT")
             continue
         widths = (60, *([40 / max(len(section.colonnes) - 1, 1)] * (len(section.colonnes) - 1)))
         with pdf.table(
@@ -128,13 +118,13 @@ def pdf_bytes(figures: Figures, names: dict[str, str] | None = None) -> bytes:
         ) as table:
             row = table.row()
             for name in section.colonnes:
-                row.cell(_latin1(name))
+                row.cell(printable(name))
             for line in section.lignes:
                 row = table.row()
-                row.cell(_latin1(line.libelle))
+                row.cell(printable(line.libelle))
                 for value in line.valeurs:
-                    row.cell(_latin1(number_text(value)))
+                    row.cell(printable(number_text(value)))
         if section.note:
-            pdf.set_font("Helvetica", "I", 8)
-            pdf.multi_cell(0, 5, _latin1(section.note), new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font(FONT, "I", 8)
+            pdf.multi_cell(0, 5, printable(section.note), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

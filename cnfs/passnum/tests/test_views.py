@@ -1,8 +1,11 @@
 """Role × view matrix of the pass numérique pages (anonymous, wrong role, other organisation) and the journeys
 through HTTP: order against the envelope, issue, booklet PDF, distribution, qualification, redemption."""
 
+import io
+
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from cnfs.core.tests.auth import login
 from cnfs.passnum import codes
@@ -112,6 +115,11 @@ def test_order_journey_create_issue_pdf(client, world):
     response = client.get(reverse("passnum:carnets_pdf", args=[commande.pk]) + "?de=1&a=2")
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
     assert "carnets-PN-" in response["Content-Disposition"]
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    first = " ".join(pages[0].extract_text().split())  # no-break spaces read as spaces
+    cheque = Cheque.objects.filter(carnet__commande=commande).order_by("carnet__numero", "pk").first()
+    assert len(pages) == 2 and "Pass numérique — carnet n° 1" in first
+    assert "Chèque de 10,00 €" in first and codes.format_code(cheque.code) in first  # not « 10,00 ? »
 
     response = client.post(
         reverse("passnum:carnets_attribuer", args=[commande.pk]),

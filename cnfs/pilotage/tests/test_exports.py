@@ -9,9 +9,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from cnfs.core.pdf import printable
 from cnfs.core.tests.auth import login
 from cnfs.lieux.tests.factories import LieuFactory
-from cnfs.pilotage.exports import _latin1, number_text
+from cnfs.pilotage.exports import number_text
 from cnfs.pilotage.forms import resolve_filters
 from cnfs.pilotage.permissions import dashboard_scope
 from cnfs.pilotage.selectors import dashboard_figures
@@ -118,7 +119,7 @@ def test_page_csv_xlsx_pdf_show_the_same_numbers(client, setup, who, params):
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     lines = [" ".join(line.split()) for line in text.splitlines()]
     for title, rows in expected.items():
-        assert _latin1(title) in text
+        assert printable(title) in text
         for label, values in rows:
-            wanted = " ".join([_latin1(label), *(number_text(v).replace("\u202f", " ") for v in values)])
+            wanted = " ".join([printable(label), *(number_text(v).replace("\u202f", " ") for v in values)])
             assert " ".join(wanted.split()) in lines, (title, wanted)
