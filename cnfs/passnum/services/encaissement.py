@@ -9,10 +9,14 @@ cache read per attempt, writes only on failures).
 
 This is the hottest write of the platform (2 million vouchers, bursts at month ends), so it is raw SQL run through
 `connection.cursor()`, not the ORM: building the ORM queries cost ~15 ms of Python per attempt, the queries
-themselves well under 1 ms. On PostgreSQL an accepted redemption is ONE statement and one round trip: the UPDATE …
-RETURNING sits in a CTE whose second part inserts the log line, committed together. SQLite (no data-modifying
-CTE) runs the same UPDATE … RETURNING, then the log INSERT, in one transaction. A place's territory keys are
-joined in SQL from its commune, as `permissions.territory_keys` builds them in Python.
+themselves well under 1 ms. On PostgreSQL an attempt is ONE call of the PL/pgSQL function `passnum_cheque_encaisser`
+(migration 0003), one statement and one round trip: it runs the same conditional UPDATE, then inserts the log of
+the acceptance or, on a refusal, reads what explains it; PL/pgSQL caches its statements' plans per session, where
+the former one-statement CTE was parsed and planned again on every call (more CPU than running it). A refusal then
+costs one more statement, its log line. SQLite (no stored functions) runs the UPDATE … RETURNING, then the log
+INSERT, in one transaction, and reads the explanation of a refusal on its own. A place's territory keys are joined
+in SQL from its commune, as `permissions.territory_keys` builds them in Python; the function repeats this module's
+`_SPEND` and `_EXPLAIN`, and the tests check each rule on both databases.
 """
 
 from __future__ import annotations
@@ -92,10 +96,14 @@ _SPEND = f"""
     RETURNING
         passnum_cheque.id, passnum_cheque.commande_id, passnum_cheque.valeur, passnum_cheque.redeemed_by_place_id"""
 
-# PostgreSQL: the same UPDATE and the log of its acceptance in one statement. The log's message is the one that
-# `_accepted_message` builds in Python; `euros()` is spelled in SQL (grouped thousands with a narrow no-break
-# space, comma, cents, no-break space, €), and a test checks both spell the same.
-_SPEND_AND_LOG = rf"""
+# PostgreSQL: the same UPDATE, and the log of its acceptance or the read that explains its refusal, in one call of
+# the PL/pgSQL function of migration 0003 (its statements' plans are cached for the session). The log's message is
+# the one `_accepted_message` builds in Python: the text around the amount comes from here, the function spells
+# `euros()` in SQL (grouped thousands with a narrow no-break space, comma, cents, no-break space, €), and a test
+# checks both spell the same.
+_SPEND_OR_EXPLAIN = "SELECT * FROM passnum_cheque_encaisser(%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+
+_LOG = rf"""
     WITH spent AS ({_SPEND}
     ), logged AS (
         INSERT INTO passnum_tentativeencaissement
@@ -157,8 +165,31 @@ def _fail(*, typed, lieu, user, resultat: str, message: str, cheque_id=None):
     raise EncaissementRefuse(message, resultat=resultat)
 
 
+def _spend_or_explain_pg(code: str, *, typed: str, lieu: Lieu, user: User, now: datetime.datetime, today):
+    """PostgreSQL, one call: `(True, (id, commande_id, valeur, redeemed_by_place_id), None)` for the voucher just
+    spent and logged, or `(False, None, the row that `_EXPLAIN` reads)` after a refusal (nothing written)."""
+    before, after = _ACCEPTED
+    params = (
+        code,
+        lieu.pk,
+        _user_id(user),
+        typed[:TYPED_MAX],
+        now,
+        today,
+        timezone.now(),
+        before.format(code=codes.format_code(code)),
+        after,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(_SPEND_OR_EXPLAIN, params)
+        accepted, pk, commande_id, valeur, place_id, qualification, statut, *voucher = cursor.fetchone()
+    if accepted:
+        return True, (pk, commande_id, valeur, place_id), None
+    return False, None, (qualification, pk, statut, *voucher)
+
+
 def _spend(code: str, *, typed: str, lieu: Lieu, user: User, now: datetime.datetime, today: datetime.date):
-    """`(id, commande_id, valeur, redeemed_by_place_id)` of the voucher just spent and logged, or None."""
+    """SQLite: `(id, commande_id, valeur, redeemed_by_place_id)` of the voucher just spent and logged, or None."""
     ops = connection.ops
     params = {
         "code": code,
@@ -171,21 +202,6 @@ def _spend(code: str, *, typed: str, lieu: Lieu, user: User, now: datetime.datet
         "distribue": StatutCheque.DISTRIBUE,
         "qualifiee": StatutQualification.QUALIFIEE,
     }
-    if connection.vendor == "postgresql":
-        before, after = _ACCEPTED
-        params |= {
-            "typed": typed[:TYPED_MAX],
-            "user": _user_id(user),
-            "accepte": ResultatTentative.ACCEPTE,
-            "before": before.format(code=codes.format_code(code)),
-            "after": after,
-            "group": "\\1\u202f",
-            "currency": "\u00a0€",
-            "logged_at": timezone.now(),
-        }
-        with connection.cursor() as cursor:
-            cursor.execute(_SPEND_AND_LOG, params)
-            return cursor.fetchone()
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(_SPEND, params)
@@ -213,7 +229,11 @@ def _explain(code: str, *, lieu: Lieu, today: datetime.date):
     """Why the conditional UPDATE matched nothing: `(resultat, French message, voucher id or None)`."""
     with connection.cursor() as cursor:
         cursor.execute(_EXPLAIN, {"code": code, "lieu": lieu.pk})
-        row = cursor.fetchone()
+        return _explanation(cursor.fetchone(), today=today)
+
+
+def _explanation(row, *, today: datetime.date):
+    """`_explain` from the row `_EXPLAIN` reads (None when the place does not exist)."""
     qualification, pk, statut, redeemed_at, valable_du, valable_jusqu_au, in_zone = row or (None,) * 7
     if qualification != StatutQualification.QUALIFIEE:
         return (
@@ -280,14 +300,22 @@ def cheque_encaisser(*, code: str, lieu: Lieu, user: User, now: datetime.datetim
 
     now = now or timezone.now()
     today = timezone.localdate(now)
-    spent = _spend(normalized, typed=typed, lieu=lieu, user=user, now=now, today=today)
-    if spent is not None:
-        pk, commande_id, valeur, place_id = spent
-        cheque = Cheque.from_db(
-            connection.alias,
-            ["id", "code", "commande_id", "valeur", "statut", "redeemed_at", "redeemed_by_place_id", "redeemed_month"],
-            [pk, normalized, commande_id, valeur, StatutCheque.UTILISE, now, place_id, today.replace(day=1)],
+    if connection.vendor == "postgresql":
+        accepted, spent, explanation = _spend_or_explain_pg(
+            normalized, typed=typed, lieu=lieu, user=user, now=now, today=today
         )
-        return Encaissement(cheque=cheque, message=_accepted_message(normalized, valeur))
-    resultat, message, cheque_id = _explain(normalized, lieu=lieu, today=today)
-    _fail(typed=typed, lieu=lieu, user=user, resultat=resultat, message=message, cheque_id=cheque_id)
+        if not accepted:
+            resultat, message, cheque_id = _explanation(explanation, today=today)
+            _fail(typed=typed, lieu=lieu, user=user, resultat=resultat, message=message, cheque_id=cheque_id)
+    else:
+        spent = _spend(normalized, typed=typed, lieu=lieu, user=user, now=now, today=today)
+        if spent is None:
+            resultat, message, cheque_id = _explain(normalized, lieu=lieu, today=today)
+            _fail(typed=typed, lieu=lieu, user=user, resultat=resultat, message=message, cheque_id=cheque_id)
+    pk, commande_id, valeur, place_id = spent
+    cheque = Cheque.from_db(
+        connection.alias,
+        ["id", "code", "commande_id", "valeur", "statut", "redeemed_at", "redeemed_by_place_id", "redeemed_month"],
+        [pk, normalized, commande_id, valeur, StatutCheque.UTILISE, now, place_id, today.replace(day=1)],
+    )
+    return Encaissement(cheque=cheque, message=_accepted_message(normalized, valeur))

@@ -1,6 +1,6 @@
 """The raw-SQL redemption path: what the one conditional UPDATE checks, how many statements each outcome costs, the
 acceptance message that PostgreSQL spells in SQL, and that logs are committed. Runs on SQLite and PostgreSQL;
-the statement counts and commit checks are PostgreSQL's (its one-statement path)."""
+the statement counts and commit checks are PostgreSQL's (its one-call path, the function of migration 0003)."""
 
 import datetime
 
@@ -59,8 +59,12 @@ def test_the_logged_acceptance_is_the_message_shown(world, valeur, spelled):
 def test_the_redemption_writes_before_it_reads(world):
     with CaptureQueriesContext(connection) as queries:
         redeem(world, world["codes"][0])
-    first = _statements(queries)[0].lstrip().upper()
-    assert first.startswith(("UPDATE", "WITH")), first  # no read of the place or the voucher before the UPDATE
+    first = _statements(queries)[0].lstrip()
+    # No read of the place or the voucher before the UPDATE (on PostgreSQL, the function's first statement).
+    if connection.vendor == "postgresql":
+        assert first.startswith("SELECT * FROM passnum_cheque_encaisser("), first
+    else:
+        assert first.upper().startswith("UPDATE"), first
 
 
 def test_a_voucher_not_yet_valid_is_refused_with_its_first_day(world):
@@ -106,17 +110,18 @@ def test_a_refusal_that_matches_every_rule_on_rereading_blames_the_qualification
 
 
 @pytest.mark.postgres
-def test_on_postgresql_an_acceptance_is_one_statement_and_a_refusal_three(world):
+def test_on_postgresql_an_acceptance_is_one_statement_and_a_refusal_two(world):
     code = world["codes"][0]
     with CaptureQueriesContext(connection) as accepted:
         redeem(world, code)
     statements = _statements(accepted)
     assert len(statements) == 1, statements
-    assert "UPDATE passnum_cheque" in statements[0] and "INSERT INTO passnum_tentativeencaissement" in statements[0]
+    assert statements[0].startswith("SELECT * FROM passnum_cheque_encaisser("), statements
     with CaptureQueriesContext(connection) as refused, pytest.raises(services.EncaissementRefuse):
         redeem(world, code)
     statements = _statements(refused)
-    assert [s.split()[0] for s in statements] == ["WITH", "SELECT", "INSERT"], statements
+    assert [s.split()[0] for s in statements] == ["SELECT", "INSERT"], statements
+    assert "passnum_cheque_encaisser" in statements[0] and "passnum_tentativeencaissement" in statements[1]
     assert TentativeEncaissement.objects.filter(resultat=ResultatTentative.DEJA_UTILISE).count() == 1
 
 
