@@ -40,7 +40,6 @@ def _id(obj) -> int | None:
     return None if obj is None else (obj if isinstance(obj, int) else obj.pk)
 
 
-@transaction.atomic
 def journal_append(
     *,
     action: str,
@@ -52,27 +51,29 @@ def journal_append(
     payload: dict[str, Any] | None = None,
 ) -> JournalEntry:
     """Append one entry at the head of the chain. `usager` is an Usager (or its uuid): only the uuid is stored."""
-    texts = (action, str(getattr(usager, "uuid", usager) or ""), demarche or "")
-    if any("\n" in text for text in texts):
+    usager_text = str(getattr(usager, "uuid", usager) or "")
+    if any("\n" in text for text in (action, usager_text, demarche or "")):
         raise ValueError("Journal : un champ ne peut pas contenir de saut de ligne.")
-    _lock_chain()
-    head = JournalEntry.objects.order_by("-seq").values_list("seq", "entry_hash").first()
-    seq, previous = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
     entry = JournalEntry(
-        seq=seq,
-        created_at=timezone.now(),
         action=action,
         actor_id=actor_id,
         organisation_id=_id(organisation),
-        usager=str(getattr(usager, "uuid", usager) or ""),
+        usager=usager_text,
         demarche=demarche or "",
         mandat_id=_id(mandat),
         payload=canonical_payload(payload),
-        previous_hash=previous,
     )
-    entry.entry_hash = entry.computed_hash()
-    entry.save(force_insert=True)
+    # No savepoint inside a caller's transaction (two round trips of each journaled act, the refused authorisation
+    # check among them): an append that fails there leaves that transaction to be rolled back, as an act must not
+    # outlive its entry. Bad input is refused above, before anything is written.
+    with transaction.atomic(savepoint=False):
+        _lock_chain()
+        head = JournalEntry.objects.order_by("-seq").values_list("seq", "entry_hash").first()
+        entry.seq, entry.previous_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+        entry.created_at = timezone.now()
+        entry.entry_hash = entry.computed_hash()
+        entry.save(force_insert=True)
     return entry
 
 
