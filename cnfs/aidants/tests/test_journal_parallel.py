@@ -119,7 +119,7 @@ def _python_walk():
         (["DELETE FROM aidants_journalentry WHERE seq = 13", "UPDATE aidants_journalentry SET demarche = 'argent' "
           "WHERE seq = 16"], 13, "numéro attendu 13"),
         # Both rules broken on one entry (its previous hash is also part of its content): the link is reported.
-        (["UPDATE aidants_journalentry SET previous_hash = %s WHERE seq = 14" % ("e" * 64)], 14, "précédente"),
+        ([f"UPDATE aidants_journalentry SET previous_hash = '{'e' * 64}' WHERE seq = 14"], 14, "précédente"),
     ],
 )  # fmt: skip
 def test_the_lower_of_a_broken_link_and_a_bad_content_is_reported(statements, bad, reason):
