@@ -159,9 +159,9 @@ def bench_list(org_id: int, calls: int, pg: bool, explain: bool) -> tuple[list[f
         results[label] = (times, base, queries_of(lambda i, n=number: page(n)))
         if explain and pg:
             offset = (number - 1) * PAGE_SIZE
-            qs = selectors.mandats_actifs(org_id)[offset : offset + PAGE_SIZE]
+            qs = selectors.mandats_actifs(org_id).rows_queryset(slice(offset, offset + PAGE_SIZE))
             print(f"\nEXPLAIN liste des usagers, {label} :\n{qs.explain(analyze=True, buffers=True)}")
-            print(f"EXPLAIN nombre de mandats actifs :\n{_count_explain(selectors.mandats_actifs(org_id))}\n")
+            print(f"EXPLAIN nombre de mandats actifs :\n{_count_explain(selectors.mandats_actifs(org_id).by_name)}\n")
     return results
 
 

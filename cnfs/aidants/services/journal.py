@@ -40,7 +40,6 @@ def _id(obj) -> int | None:
     return None if obj is None else (obj if isinstance(obj, int) else obj.pk)
 
 
-@transaction.atomic
 def journal_append(
     *,
     action: str,
@@ -52,27 +51,29 @@ def journal_append(
     payload: dict[str, Any] | None = None,
 ) -> JournalEntry:
     """Append one entry at the head of the chain. `usager` is an Usager (or its uuid): only the uuid is stored."""
-    texts = (action, str(getattr(usager, "uuid", usager) or ""), demarche or "")
-    if any("\n" in text for text in texts):
+    usager_text = str(getattr(usager, "uuid", usager) or "")
+    if any("\n" in text for text in (action, usager_text, demarche or "")):
         raise ValueError("Journal : un champ ne peut pas contenir de saut de ligne.")
-    _lock_chain()
-    head = JournalEntry.objects.order_by("-seq").values_list("seq", "entry_hash").first()
-    seq, previous = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
     entry = JournalEntry(
-        seq=seq,
-        created_at=timezone.now(),
         action=action,
         actor_id=actor_id,
         organisation_id=_id(organisation),
-        usager=str(getattr(usager, "uuid", usager) or ""),
+        usager=usager_text,
         demarche=demarche or "",
         mandat_id=_id(mandat),
         payload=canonical_payload(payload),
-        previous_hash=previous,
     )
-    entry.entry_hash = entry.computed_hash()
-    entry.save(force_insert=True)
+    # No savepoint inside a caller's transaction (two round trips of each journaled act, the refused authorisation
+    # check among them): an append that fails there leaves that transaction to be rolled back, as an act must not
+    # outlive its entry. Bad input is refused above, before anything is written.
+    with transaction.atomic(savepoint=False):
+        _lock_chain()
+        head = JournalEntry.objects.order_by("-seq").values_list("seq", "entry_hash").first()
+        entry.seq, entry.previous_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+        entry.created_at = timezone.now()
+        entry.entry_hash = entry.computed_hash()
+        entry.save(force_insert=True)
     return entry
 
 
@@ -176,33 +177,39 @@ def _gap(expected: int) -> str:
     return f"numéro attendu {expected} : une entrée manque ou a été insérée"
 
 
-# PostgreSQL checks one slice of the chain in one ordered pass of the `seq` index, hashing with its own SHA-256 (no
-# row crosses the driver): the same three rules as the Python walk above, in the same order, and the first failing
-# entry only. A slice starts at `first`; its first link is checked against `seam`, the stored hash of the entry
-# before it. A text field holding a newline is the only way the content can have more than nine.
+# PostgreSQL checks one slice of the chain with its own SHA-256 (no row crosses the driver): the same three rules
+# as the Python walk above, and the first failing entry only, in two passes that each do one thing. The links pass
+# walks the `seq` index in order with narrow rows (numbering, and each `previous_hash` against the stored hash of
+# the entry before it); the content pass reads the slice in whatever order is cheapest (the heap, sequentially) and
+# recomputes every hash, counting the rows on the way. One query computing both in one ordered window cost twice as
+# much: every row's full content went through the window's tuple store. A slice starts at `first`; its first link
+# is checked against `seam`, the stored hash of the entry before it. A text field holding a newline is the only way
+# the content can have more than nine.
 _PG_CONTENT = (
     "seq::text || E'\\n' || to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"') "
     "|| E'\\n' || action || E'\\n' || COALESCE(actor_id::text, '') || E'\\n' || COALESCE(organisation_id::text, '') "
     "|| E'\\n' || usager || E'\\n' || demarche || E'\\n' || COALESCE(mandat_id::text, '') || E'\\n' || payload "
     "|| E'\\n' || previous_hash"
 )
-_PG_SLICE_SQL = f"""
+_PG_RANGE = "seq <= %(high)s AND (%(low)s::bigint IS NULL OR seq >= %(low)s)"
+_PG_LINKS_SQL = f"""
 SELECT seq, rn, seq <> rn, previous_hash <> expected_previous FROM (
-  SELECT seq, %(first)s - 1 + row_number() OVER w AS rn, previous_hash, entry_hash, {_PG_CONTENT} AS content,
-         COALESCE(lag(entry_hash) OVER w, %(seam)s) AS expected_previous,
-         strpos(action, E'\\n') + strpos(usager, E'\\n') + strpos(demarche, E'\\n') + strpos(payload, E'\\n')
-           + strpos(previous_hash, E'\\n') AS newlines
-  FROM aidants_journalentry WHERE seq <= %(high)s AND (%(low)s::bigint IS NULL OR seq >= %(low)s)
+  SELECT seq, %(first)s - 1 + row_number() OVER w AS rn, previous_hash,
+         COALESCE(lag(entry_hash) OVER w, %(seam)s) AS expected_previous
+  FROM aidants_journalentry WHERE {_PG_RANGE}
   WINDOW w AS (ORDER BY seq)
 ) AS c
 WHERE seq <> rn OR previous_hash <> expected_previous
-   OR encode(sha256(convert_to(content, 'UTF8')), 'hex') <> entry_hash OR newlines <> 0
 ORDER BY seq LIMIT 1
 """
+_PG_CONTENT_SQL = f"""
+SELECT count(*), min(seq) FILTER (
+  WHERE encode(sha256(convert_to({_PG_CONTENT}, 'UTF8')), 'hex') <> entry_hash
+     OR strpos(action, E'\\n') + strpos(usager, E'\\n') + strpos(demarche, E'\\n') + strpos(payload, E'\\n')
+        + strpos(previous_hash, E'\\n') <> 0
+) FROM aidants_journalentry WHERE {_PG_RANGE}
+"""
 _PG_SEAM_SQL = "SELECT entry_hash FROM aidants_journalentry WHERE seq = %s"
-_PG_COUNT_SQL = (
-    "SELECT count(*) FROM aidants_journalentry WHERE seq <= %(high)s AND (%(low)s::bigint IS NULL OR seq >= %(low)s)"
-)
 
 
 def _slices(last: int, count: int) -> list[tuple[int | None, int, int]]:
@@ -221,14 +228,20 @@ def _check_slice(cursor, low: int | None, high: int, first: int) -> tuple:
         cursor.execute(_PG_SEAM_SQL, [first - 1])
         found = cursor.fetchone()
         seam = found[0] if found else ""  # missing: the slice before this one reports that gap first
-    cursor.execute(_PG_SLICE_SQL, {"first": first, "seam": seam, "low": low, "high": high})
-    bad = cursor.fetchone()
-    if bad is not None:
-        seq, rn, gap, wrong_previous = bad
-        reason = GAP if gap else PREVIOUS if wrong_previous else CONTENT
+    bounds = {"low": low, "high": high}
+    cursor.execute(_PG_LINKS_SQL, {"first": first, "seam": seam, **bounds})
+    bad_link = cursor.fetchone()
+    cursor.execute(_PG_CONTENT_SQL, bounds)
+    count, bad_content = cursor.fetchone()
+    # The walk stops at the lowest failing `seq`; on the same entry a broken link is reported before its content.
+    # Every entry before a bad content is correctly numbered (else the links pass found an earlier one): its row
+    # number is its `seq`.
+    if bad_content is not None and (bad_link is None or bad_content < bad_link[0]):
+        return bad_content - first, bad_content, CONTENT, bad_content
+    if bad_link is not None:
+        seq, rn, gap, wrong_previous = bad_link
+        reason = GAP if gap else PREVIOUS
         return rn - first, min(seq, rn) if gap else seq, reason, rn
-    cursor.execute(_PG_COUNT_SQL, {"low": low, "high": high})
-    (count,) = cursor.fetchone()
     if first + count <= high:  # entries missing at the end of the slice
         return count, first + count, GAP, first + count
     return count, None, "", None

@@ -89,3 +89,44 @@ def test_a_rehashed_entry_breaks_the_seam():
     report = _in_slices()
     assert report.first_bad_seq == 11 and "empreinte précédente" in report.reason and report.checked == 10
     assert report == _in_one_pass()
+
+
+def _python_walk():
+    """The verdict of the walk in one pass in Python (the verifier of other databases), as the reference."""
+    from cnfs.aidants.services.journal import GENESIS_HASH, REASONS, VerificationReport, _gap
+
+    expected_seq, expected_previous, checked = 1, GENESIS_HASH, 0
+    for entry in JournalEntry.objects.order_by("seq"):
+        computed = entry.computed_hash()
+        if entry.seq != expected_seq:
+            return VerificationReport(checked, min(entry.seq, expected_seq), _gap(expected_seq))
+        if entry.previous_hash != expected_previous:
+            return VerificationReport(checked, entry.seq, REASONS["precedente"])
+        newlines = sum(text.count("\n") for text in (entry.action, entry.usager, entry.demarche, entry.payload))
+        if computed != entry.entry_hash or newlines:
+            return VerificationReport(checked, entry.seq, REASONS["contenu"])
+        expected_seq, expected_previous, checked = expected_seq + 1, entry.entry_hash, checked + 1
+    return VerificationReport(checked)
+
+
+@pytest.mark.parametrize(
+    ("statements", "bad", "reason"),
+    [
+        # PostgreSQL checks the links and the contents of a slice in two passes: the lower entry is reported,
+        # whichever pass finds it, as the walk in one pass would.
+        (["UPDATE aidants_journalentry SET demarche = 'argent' WHERE seq = 13", "DELETE FROM aidants_journalentry "
+          "WHERE seq = 16"], 13, "son contenu"),
+        (["DELETE FROM aidants_journalentry WHERE seq = 13", "UPDATE aidants_journalentry SET demarche = 'argent' "
+          "WHERE seq = 16"], 13, "numéro attendu 13"),
+        # Both rules broken on one entry (its previous hash is also part of its content): the link is reported.
+        ([f"UPDATE aidants_journalentry SET previous_hash = '{'e' * 64}' WHERE seq = 14"], 14, "précédente"),
+    ],
+)  # fmt: skip
+def test_the_lower_of_a_broken_link_and_a_bad_content_is_reported(statements, bad, reason):
+    for i in range(ENTRIES):
+        journal_append(action=ActionJournal.MANDAT_CREE, organisation=7, mandat=i, payload={"i": i})
+    for statement in statements:
+        _unguarded(statement)
+    report = _in_slices()
+    assert not report.ok and report.first_bad_seq == bad and reason in report.reason and report.checked == bad - 1
+    assert report == _in_one_pass() == _python_walk()
