@@ -56,6 +56,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--import-rows", type=int, help="lignes de l’import comparé à COPY (100 000 par défaut)")
     parser.add_argument("--seed", type=int, default=2021)
     parser.add_argument(
+        "--import-repeat",
+        type=int,
+        help="mesures de l’import et du COPY, en alternance (2 par défaut sur PostgreSQL, médiane retenue)",
+    )
+    parser.add_argument(
         "--reuse", action="store_true", help="garder les comptes rendus et les cumuls d’un passage précédent"
     )
     parser.add_argument(
@@ -479,81 +484,128 @@ def main() -> int:
         + ("identiques" if same else "DIFFÉRENTS")
     )
 
-    # 3. Import path vs raw COPY of the same rows.
+    # 3. Import path vs raw COPY of the same rows, measured alike: each phase starts on a CHECKPOINT (no dirty
+    # pages or pending full-page writes left by the previous one), the two phases alternate (COPY then import, then
+    # import then COPY, …: neither always runs first, on colder caches), and the median of each is compared. The
+    # COPY writes into the same indexed tables as the import, inside a transaction rolled back; so are the imports
+    # but the last one, which is kept (the rollups are then checked against it).
     last_day = dt.date.today() - dt.timedelta(days=1)
     cols = generate(n_import, ref, np.random.default_rng(args.seed + 1), last_day=last_day)
     rows = import_rows(cols, ref)
+    # Exactly the rows the import writes: no host structure (no recruitment in the bench), no place.
+    cols["canal"] = np.where(cols["canal"] == "lieu_activite", "autre_lieu", cols["canal"])
+    cols["structure_id"] = np.full(n_import, None, dtype=object)
     from cnfs.pilotage import rollups
 
-    spent = [0.0]
-    apply_changes = rollups.apply_changes
-
-    def timed_apply(before, after):  # measures the rollup upkeep's share of the import
-        started = time.perf_counter()
-        apply_changes(before, after)
-        spent[0] += time.perf_counter() - started
-
-    apply_inserted = rollups.apply_inserted
-
-    def timed_inserted(ids):  # the import's set-based path on PostgreSQL
-        started = time.perf_counter()
-        apply_inserted(ids)
-        spent[0] += time.perf_counter() - started
-
-    rollups.apply_changes, rollups.apply_inserted = timed_apply, timed_inserted
-    by_table: dict[str, float] = {}
-
-    def timed_statement(execute, sql, params, many, context):  # the share of each rollup table
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            words = sql.split(None, 3)
-            if words[:2] == ["INSERT", "INTO"] and "pilotage_" in words[2]:
-                name = words[2].strip('"')
-                by_table[name] = by_table.get(name, 0.0) + time.perf_counter() - started
-
-    started = time.perf_counter()
-    with connection.execute_wrapper(timed_statement):
-        report = accompagnements_import(rows=rows, actor=None)
-    t_import = time.perf_counter() - started
-    rollups.apply_changes, rollups.apply_inserted = apply_changes, apply_inserted
-    if report.rejected:
-        print(f"ÉCHEC : l’import a rejeté {len(report.rejected)} ligne(s), par exemple {report.rejected[:3]}")
-        return 1
-    with transaction.atomic():
+    def checkpoint() -> None:
         if postgres:
+            with connection.cursor() as cursor:
+                cursor.execute("CHECKPOINT")
+
+    def run_import(keep: bool) -> dict:
+        spent = [0.0]
+        apply_changes, apply_inserted = rollups.apply_changes, rollups.apply_inserted
+
+        def timed_apply(before, after):  # measures the rollup upkeep's share of the import
+            started = time.perf_counter()
+            apply_changes(before, after)
+            spent[0] += time.perf_counter() - started
+
+        def timed_inserted(ids):  # the import's set-based path on PostgreSQL
+            started = time.perf_counter()
+            apply_inserted(ids)
+            spent[0] += time.perf_counter() - started
+
+        by_table: dict[str, float] = {}
+
+        def timed_statement(execute, sql, params, many, context):  # the share of each rollup table
+            started = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                words = sql.split(None, 3)
+                if words[:2] == ["INSERT", "INTO"] and "pilotage_" in words[2]:
+                    name = words[2].strip('"')
+                    by_table[name] = by_table.get(name, 0.0) + time.perf_counter() - started
+
+        rollups.apply_changes, rollups.apply_inserted = timed_apply, timed_inserted
+        try:
+            with transaction.atomic():
+                started = time.perf_counter()
+                with connection.execute_wrapper(timed_statement):
+                    report = accompagnements_import(rows=rows, actor=None)
+                seconds = time.perf_counter() - started
+                transaction.set_rollback(not keep)
+        finally:
+            rollups.apply_changes, rollups.apply_inserted = apply_changes, apply_inserted
+        return {"seconds": seconds, "rollups": spent[0], "by_table": by_table, "report": report}
+
+    def run_copy() -> float:
+        with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {acc_table}")
                 first_id = cursor.fetchone()[0] + 1
-            # Exactly the rows the import wrote: no host structure (no recruitment in the bench), no place.
-            cols["canal"] = np.where(cols["canal"] == "lieu_activite", "autre_lieu", cols["canal"])
-            cols["structure_id"] = np.full(n_import, None, dtype=object)
+            # Formatted beforehand: the baseline times the server's work only, not the Python that makes the text.
+            records, topics = record_lines(cols, 0, n_import, first_id, dt.datetime.now(dt.UTC).isoformat())
+            names = ", ".join(["id", *COLUMNS])
             started = time.perf_counter()
-            copy_records(cols, first_id)
-            t_copy = time.perf_counter() - started
+            with connection.cursor() as cursor:
+                with cursor.copy(f"COPY {acc_table} ({names}) FROM STDIN") as copy:
+                    copy.write(records)
+                with cursor.copy(
+                    f"COPY {AccompagnementTheme._meta.db_table} (accompagnement_id, theme) FROM STDIN"
+                ) as copy:
+                    copy.write(topics)
+            seconds = time.perf_counter() - started
             transaction.set_rollback(True)  # the COPY baseline leaves nothing behind
-        else:
-            t_copy = None
+        return seconds
+
+    repeat = args.import_repeat or (1 if args.smoke or not postgres else 2)
+    imports: list[dict] = []
+    copies: list[float] = []
+    for turn in range(repeat):
+        phases = ["copy", "import"] if turn % 2 == 0 else ["import", "copy"]
+        for phase in phases if postgres else ["import"]:
+            checkpoint()
+            load = os.getloadavg()[0]
+            if phase == "copy":
+                copies.append(run_copy())
+                print(f"   COPY n° {len(copies)} : {copies[-1]:.2f} s (charge {load:.1f})", flush=True)
+            else:
+                imports.append(run_import(keep=turn == repeat - 1))
+                done = imports[-1]
+                if done["report"].rejected:
+                    rejected = done["report"].rejected
+                    print(f"ÉCHEC : l’import a rejeté {len(rejected)} ligne(s), par exemple {rejected[:3]}")
+                    return 1
+                print(
+                    f"   Import n° {len(imports)} : {done['seconds']:.2f} s dont {done['rollups']:.2f} s pour les "
+                    "cumuls ("
+                    + ", ".join(
+                        f"{name} {seconds:.2f} s"
+                        for name, seconds in sorted(done["by_table"].items(), key=lambda kv: -kv[1])
+                    )
+                    + f") (charge {load:.1f})",
+                    flush=True,
+                )
+    t_import = statistics.median(run["seconds"] for run in imports)
+    t_rollups = statistics.median(run["rollups"] for run in imports)
+    t_copy = statistics.median(copies) if copies else None
     share = (t_copy / t_import) if t_copy else None
     line = (
         f"3. Import ({n_import:,} lignes) par accompagnements_import (validation, écriture, cumuls) : "
-        f"{t_import:.2f} s (dont {spent[0]:.2f} s pour les cumuls) — {n_import / t_import:,.0f} lignes/s"
+        f"{t_import:.2f} s (médiane de {len(imports)}, dont {t_rollups:.2f} s pour les cumuls) — "
+        f"{n_import / t_import:,.0f} lignes/s"
     )
     if t_copy:
         line += (
-            f" ; COPY brut des mêmes lignes (et de leurs thèmes) : {t_copy:.2f} s — "
-            f"{n_import / t_copy:,.0f} lignes/s ; "
+            f" ; COPY brut des mêmes lignes (et de leurs thèmes) dans les mêmes tables : {t_copy:.2f} s "
+            f"(médiane de {len(copies)}) — {n_import / t_copy:,.0f} lignes/s ; "
             f"l’import atteint {100 * share:.0f} % du débit de COPY"
         )
     else:
         line += " (comparaison avec COPY : PostgreSQL seulement)"
     print(line)
-    if by_table:
-        print(
-            "   Détail des cumuls : "
-            + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in sorted(by_table.items(), key=lambda kv: -kv[1]))
-        )
 
     differences = []
     if args.verifier or n_rows <= 500_000:

@@ -372,6 +372,26 @@ LOT_FROM_RAW = {
 }
 
 
+# An import reserves its ids as one block of the sequence: its records are read back by a few ranges of ids (one
+# index range scan each) rather than by an array of every id (one index descent per record).
+MAX_RANGES = 50
+
+
+def _ids_condition(column: str, ids: Sequence[int]) -> tuple[str, list]:
+    """SQL condition (and its parameters) selecting the rows whose `column` is one of `ids`."""
+    ordered = sorted(set(ids))
+    ranges: list[list[int]] = []
+    for value in ordered:
+        if ranges and value == ranges[-1][1] + 1:
+            ranges[-1][1] = value
+        else:
+            ranges.append([value, value])
+            if len(ranges) > MAX_RANGES:
+                return f"{column} = ANY(%s)", [ordered]
+    condition = " OR ".join(f"{column} BETWEEN %s AND %s" for _ in ranges)
+    return f"({condition})", [bound for pair in ranges for bound in pair]
+
+
 def apply_inserted(ids: Sequence[int]) -> None:
     """Add records just inserted (a bulk import) to every rollup table, reading them back from the raw tables.
 
@@ -383,16 +403,17 @@ def apply_inserted(ids: Sequence[int]) -> None:
     acc, theme = (connection.ops.quote_name(t) for t in _raw_tables())
     names = [name for name, _ in LOT_COLUMNS]
     select = ", ".join(LOT_FROM_RAW.get(name, f"a.{name}") for name in names)
+    record_ids, record_params = _ids_condition("a.id", ids)
+    topic_ids, topic_params = _ids_condition("t.accompagnement_id", ids)
     with connection.cursor() as cursor:
         _create_lot(cursor)
-        ids = list(ids)
         cursor.execute(
-            f"INSERT INTO {LOT} ({', '.join(names)}) SELECT {select} FROM {acc} a WHERE a.id = ANY(%s)", [ids]
+            f"INSERT INTO {LOT} ({', '.join(names)}) SELECT {select} FROM {acc} a WHERE {record_ids}", record_params
         )
         cursor.execute(
             f"INSERT INTO {LOT_THEMES} (accompagnement_id, theme) SELECT t.accompagnement_id, t.theme FROM {theme} t "
-            "WHERE t.accompagnement_id = ANY(%s)",
-            [ids],
+            f"WHERE {topic_ids}",
+            topic_params,
         )
         # Sorting and grouping a whole import's rows: in memory, not in temporary files. The batch tables have no
         # statistics: the planner overestimates their join by orders of magnitude and would JIT-compile every
@@ -437,7 +458,9 @@ def derived_sql(spec: Spec, *, source: str | None = None) -> str:
     parent = SPECS_BY_NAME[spec.parent]
     dims = [month_sql("jour") if d == "mois" and "jour" in parent.dims else d for d in spec.dims]
     columns = [f"{sql} AS {name}" for sql, name in zip(dims, spec.dims, strict=True)]
-    columns += [f"SUM({name}) AS {name}" for name in spec.measures]
+    # bigint, not the numeric that PostgreSQL's SUM of a bigint gives: a delta summed again from this one (the
+    # national deltas from the monthly ones) then adds integers, not arbitrary-precision numbers.
+    columns += [f"CAST(SUM({name}) AS bigint) AS {name}" for name in spec.measures]
     table = source or connection.ops.quote_name(parent.table)
     return f"SELECT {', '.join(columns)} FROM {table} GROUP BY {', '.join(dims)}"
 
