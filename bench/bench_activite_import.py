@@ -254,7 +254,7 @@ def main() -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
+    from benchdb import migrate
     from django.db import connection
 
     from cnfs.activite.imports import read_csv
@@ -264,7 +264,7 @@ def main() -> int:
 
     print(f"Banc d’import des comptes rendus d’activité — base {connection.vendor}, {os.cpu_count()} cœurs")
     print("Charge de la machine (1, 5, 15 min) : " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
-    call_command("migrate", verbosity=0, interactive=False)
+    migrate()
     rng = random.Random(args.seed)
     started = time.perf_counter()
     advisors, places, codes = setup_world(n_conseillers, rng)

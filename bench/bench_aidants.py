@@ -316,7 +316,7 @@ def main() -> int:
 
     django.setup()
     from aidants_data import generate
-    from django.core.management import call_command
+    from benchdb import migrate
     from django.db import connection
     from django.db.models import Count
 
@@ -332,7 +332,7 @@ def main() -> int:
             f"Banc Aidants Connect — {platform.python_implementation()} {platform.python_version()}, "
             f"{os.cpu_count()} cœurs, base {connection.vendor}{' (fournie)' if args.database_url else ' temporaire'}"
         )
-        call_command("migrate", verbosity=0, interactive=False)
+        migrate()
         have = data_sizes()
         if have[1] == 0 and have[0] in (0, mandates):  # nothing yet, or the mandates of an interrupted run
             started = time.perf_counter()

@@ -395,9 +395,9 @@ def main() -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
+    from benchdb import migrate
 
-    call_command("migrate", verbosity=0, interactive=False)
+    migrate()
     print(f"commande : python bench/bench_passnum.py {' '.join(sys.argv[1:])}")
     if reuse:
         commandes, clients, load = reused_vouchers(n_cheques, n_clients)

@@ -385,7 +385,7 @@ def main() -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
+    from benchdb import migrate
     from django.db import connection, transaction
 
     from cnfs.activite.models import Accompagnement, AccompagnementTheme
@@ -399,7 +399,7 @@ def main() -> int:
     print(f"Commande : {command}")
     print(f"Base : {connection.vendor} ({os.environ['DATABASE_URL']})")
     print("Charge de la machine (1, 5, 15 min) : " + ", ".join(f"{load:.1f}" for load in os.getloadavg()))
-    call_command("migrate", verbosity=0)
+    migrate()
     rng = np.random.default_rng(args.seed)
     ref = reference_data(n_conseillers, rng)
     print(f"Référentiel : {len(ref['advisor_ids'])} conseillers, {len(ref['communes_by_dep'])} départements")
