@@ -66,10 +66,8 @@ class RollupJour(Mesures):
                 name="pilotage_rollupjour_key",
             )
         ]
-        indexes = [
-            models.Index(fields=["structure_id", "jour"], name="pilotage_jour_structure"),
-            models.Index(fields=["departement_code", "jour", "conseiller_id"], name="pilotage_jour_dep"),
-        ]
+        # No secondary index: a territory or a structure is read through its advisors (`RollupConseiller`), over
+        # this key. Each index less is one entry less to write per new row, the bulk of an import's upkeep.
 
     def __str__(self) -> str:
         return f"{self.jour} — conseiller {self.conseiller_id} — {self.type}/{self.canal}"
@@ -91,12 +89,35 @@ class RollupThemeJour(Mesures):
                 name="pilotage_rollupthemejour_key",
             )
         ]
-        indexes = [
-            models.Index(fields=["structure_id", "jour"], name="pilotage_themejour_structure"),
-        ]
 
     def __str__(self) -> str:
         return f"{self.jour} — conseiller {self.conseiller_id} — {self.theme}"
+
+
+class RollupConseiller(models.Model):
+    """Which advisors have activity for which structure and département (a few rows per advisor, all periods).
+
+    The daily tables are keyed by advisor first and carry no other index: a département's or a structure's
+    dashboard reads this small table for its advisors, then the daily rows of those advisors over the key.
+    """
+
+    conseiller_id = models.IntegerField("conseiller")
+    structure_id = models.IntegerField("structure", default=0)
+    departement_code = models.CharField("département", max_length=3, default="", blank=True)
+    accompagnements = models.IntegerField("accompagnements", default=0)
+    participants = models.IntegerField("participants", default=0)
+
+    class Meta:
+        verbose_name = "cumul par conseiller"
+        verbose_name_plural = "cumuls par conseiller"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conseiller_id", "structure_id", "departement_code"], name="pilotage_rollupconseiller_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"conseiller {self.conseiller_id} — structure {self.structure_id} — {self.departement_code or '—'}"
 
 
 class RollupMois(Mesures):

@@ -109,6 +109,7 @@ FINE = ("jour", "conseiller_id", "structure_id")
 SPECS: tuple[Spec, ...] = (
     Spec(m.RollupJour, (*FINE, "lieu_id", "commune_code", "departement_code", "type", "canal", "orientation")),
     Spec(m.RollupThemeJour, (*FINE, "departement_code", "theme")),
+    Spec(m.RollupConseiller, ("conseiller_id", "structure_id", "departement_code"), PAIR, parent="RollupJour"),
     Spec(m.RollupMois, ("departement_code", "mois", "type", "canal"), parent="RollupJour"),
     Spec(m.RollupOrientationMois, ("departement_code", "mois", "orientation"), PAIR, parent="RollupJour"),
     Spec(m.RollupThemeMois, ("departement_code", "mois", "theme"), parent="RollupThemeJour"),

@@ -16,6 +16,7 @@ from django.db.models.functions import TruncMonth
 
 from cnfs.pilotage import rollups
 from cnfs.pilotage.models import (
+    RollupConseiller,
     RollupDepartementMois,
     RollupJour,
     RollupMois,
@@ -26,7 +27,7 @@ from cnfs.pilotage.models import (
     RollupThemeMois,
     RollupThemeNational,
 )
-from cnfs.pilotage.permissions import DashboardScope, can_view_funnel
+from cnfs.pilotage.permissions import NATIONAL, DashboardScope, can_view_funnel
 
 MONTHS = (
     "janvier",
@@ -138,9 +139,12 @@ class _Source:
         self.raw, self.level = raw, level
         self.fine = level == "fine"
         self.day = "date" if raw else ("jour" if self.fine else "mois")
+        self._advisors: dict[tuple, list[int]] = {}
 
     def with_level(self, level: str) -> _Source:
-        return _Source(raw=self.raw, level=level)
+        source = _Source(raw=self.raw, level=level)
+        source._advisors = self._advisors
+        return source
 
     def _of(self, kind: str):
         if self.raw:
@@ -196,6 +200,10 @@ class _Source:
             queryset = q("structure_id", filters.structure_id)
         if filters.conseiller_id is not None:
             queryset = q("conseiller_id", filters.conseiller_id)
+        elif self.fine and not self.raw and scope.conseiller_ids is None:
+            advisors = self.advisors(scope, filters)
+            if advisors is not None:  # the same rows, read over the daily tables' key (advisor first)
+                queryset = q("conseiller_id__in", advisors)
         monthly = not (self.fine or self.raw)
         if filters.date_debut:
             start = filters.date_debut.replace(day=1) if monthly else filters.date_debut
@@ -204,6 +212,21 @@ class _Source:
             end = filters.date_fin.replace(day=1) if monthly else filters.date_fin
             queryset = q(f"{self.day}__lte", end)
         return queryset
+
+    def advisors(self, scope: DashboardScope, filters: Filters) -> list[int] | None:
+        """Ids of the advisors with activity in the territory or structures asked for (None: no such limit), read
+        once per dashboard from `RollupConseiller`: the daily tables have no index on territory or structure."""
+        key = (
+            None if scope.departements is None else tuple(sorted(scope.departements)),
+            None if scope.structure_ids is None else tuple(sorted(scope.structure_ids)),
+            filters.departement,
+            filters.structure_id,
+        )
+        if key == (None, None, None, None):
+            return None
+        if key not in self._advisors:
+            self._advisors[key] = advisors_with_activity(scope, filters)
+        return self._advisors[key]
 
     def query(self, kind: str, scope: DashboardScope, filters: Filters):
         queryset, prefix = getattr(self, kind)()
@@ -481,20 +504,40 @@ def coverage_section(departements: list[str] | None) -> Section | None:
 
 
 # --- Scope checks that need data ---------------------------------------------------------------------------------
+def _advisor_rows(scope: DashboardScope, filters: Filters):
+    queryset = RollupConseiller.objects.filter(accompagnements__gt=0)
+    if scope.departements is not None:
+        queryset = queryset.filter(departement_code__in=sorted(scope.departements))
+    if scope.structure_ids is not None:
+        queryset = queryset.filter(structure_id__in=sorted(scope.structure_ids))
+    if scope.conseiller_ids is not None:
+        queryset = queryset.filter(conseiller_id__in=sorted(scope.conseiller_ids))
+    if filters.departement:
+        queryset = queryset.filter(departement_code=filters.departement)
+    if filters.structure_id is not None:
+        queryset = queryset.filter(structure_id=filters.structure_id)
+    if filters.conseiller_id is not None:
+        queryset = queryset.filter(conseiller_id=filters.conseiller_id)
+    return queryset
+
+
+def advisors_with_activity(scope: DashboardScope, filters: Filters) -> list[int]:
+    """Ids of the advisors with at least one record (any period) inside `scope` narrowed by `filters`."""
+    return sorted(set(_advisor_rows(scope, filters).values_list("conseiller_id", flat=True)))
+
+
 def conseiller_in_scope(scope: DashboardScope, conseiller_id: int) -> bool:
-    """An advisor is in a scope when their own records are: at least one rollup row of theirs lies inside it."""
+    """An advisor is in a scope when their own records are: at least one of them lies inside it."""
     if scope.national:
         return True
-    src = _Source(raw=False, level="fine")
-    return src.restrict(RollupJour.objects.filter(conseiller_id=conseiller_id), "", scope, Filters()).exists()
+    return _advisor_rows(scope, Filters(conseiller_id=conseiller_id)).exists()
 
 
 def conseillers_of(scope: DashboardScope, limit: int = 500) -> list[tuple[int, str]]:
     """(id, name) of the advisors with activity in `scope`, for the filter list (None past `limit`)."""
     from cnfs.core.models import User
 
-    src = _Source(raw=False, level="fine")
-    ids = src.restrict(RollupJour.objects.all(), "", scope, Filters()).values("conseiller_id").distinct()
+    ids = _advisor_rows(scope, Filters()).values("conseiller_id")
     users = User.objects.filter(pk__in=ids).order_by("last_name", "first_name", "pk")
     rows = list(users.values_list("pk", "first_name", "last_name", "email")[: limit + 1])
     return [(pk, f"{first} {last}".strip() or email) for pk, first, last, email in rows]
@@ -504,7 +547,10 @@ def public_secret(filters: Filters) -> bool:
     """True when the département asked for has fewer than `SECRET_MIN_CONSEILLERS` active advisors in the period."""
     if not filters.departement:
         return False
-    queryset = RollupJour.objects.filter(departement_code=filters.departement)
+    advisors = advisors_with_activity(NATIONAL, Filters(departement=filters.departement))
+    if len(advisors) < SECRET_MIN_CONSEILLERS:
+        return True
+    queryset = RollupJour.objects.filter(departement_code=filters.departement, conseiller_id__in=advisors)
     if filters.date_debut:
         queryset = queryset.filter(jour__gte=filters.date_debut)
     if filters.date_fin:

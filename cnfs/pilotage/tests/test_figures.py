@@ -4,8 +4,15 @@ import datetime as dt
 
 import pytest
 
+from cnfs.pilotage.models import RollupConseiller
 from cnfs.pilotage.permissions import NATIONAL, DashboardScope
-from cnfs.pilotage.selectors import Filters, dashboard_figures, rollup_level
+from cnfs.pilotage.selectors import (
+    Filters,
+    advisors_with_activity,
+    conseiller_in_scope,
+    dashboard_figures,
+    rollup_level,
+)
 from cnfs.pilotage.tests.helpers import archive, change, world
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +148,24 @@ def test_coverage_section_reads_the_places_app(w):
     lines = {line.libelle: line.valeurs[0] for line in figures.section("couverture").lignes}
     assert lines["Population"] == 172565
     assert lines["Part de la population à 30 min ou moins (%)"] == 100.0
+
+
+def test_a_territory_reads_the_advisors_who_worked_there_and_follows_their_moves(w):
+    """The daily rollups are read through `RollupConseiller` (no index on territory): an advisor whose only record
+    in the Loire moves to the Rhône leaves the Loire's list and its daily figures, and enters the Rhône's."""
+    loire = scopes(w)["loire"]
+    rhone = DashboardScope("Rhône", departements=frozenset({"69"}))
+    inside_months = Filters(date_debut=dt.date(2024, 1, 6), date_fin=dt.date(2024, 3, 30))
+    assert advisors_with_activity(loire, Filters()) == sorted([w["c1"].pk, w["c2"].pk])
+    assert advisors_with_activity(rhone, Filters()) == [w["c3"].pk]
+    c2_record = w["records"][3]
+    change(c2_record, commune=w["rhone"], departement_code="69", structure=w["s_rhone"])
+    assert advisors_with_activity(loire, Filters()) == [w["c1"].pk]
+    assert advisors_with_activity(rhone, Filters()) == sorted([w["c2"].pk, w["c3"].pk])
+    assert advisors_with_activity(NATIONAL, Filters(structure_id=w["s_loire"].pk)) == [w["c1"].pk]
+    for scope in (loire, rhone):
+        figures = _same_as_raw(scope, inside_months)
+        assert figures.grain == "quotidien"
+    assert _same_as_raw(rhone, inside_months).totaux["accompagnements"] == 2
+    assert conseiller_in_scope(rhone, w["c2"].pk) and not conseiller_in_scope(loire, w["c2"].pk)
+    assert not RollupConseiller.objects.filter(conseiller_id=w["c2"].pk, departement_code="42").exists()
