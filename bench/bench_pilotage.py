@@ -520,6 +520,20 @@ def main() -> int:
     cols["structure_id"] = np.full(n_import, None, dtype=object)
     from cnfs.pilotage import rollups
 
+    def wal() -> tuple[int, int] | None:
+        """WAL written so far (bytes, full-page images): what each phase costs the server's log."""
+        if not postgres:
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT wal_bytes, wal_fpi FROM pg_stat_wal")
+            return tuple(int(v) for v in cursor.fetchone())
+
+    def wal_since(before) -> str:
+        after = wal()
+        if before is None or after is None:
+            return ""
+        return f", WAL {(after[0] - before[0]) / 2**20:,.0f} Mo dont {after[1] - before[1]:,} pages entières"
+
     def checkpoint() -> None:
         if postgres:
             with connection.cursor() as cursor:
@@ -591,9 +605,13 @@ def main() -> int:
         for phase in phases if postgres else ["import"]:
             checkpoint()
             load = os.getloadavg()[0]
+            wal_before = wal()
             if phase == "copy":
                 copies.append(run_copy())
-                print(f"   COPY n° {len(copies)} : {copies[-1]:.2f} s (charge {load:.1f})", flush=True)
+                print(
+                    f"   COPY n° {len(copies)} : {copies[-1]:.2f} s (charge {load:.1f}{wal_since(wal_before)})",
+                    flush=True,
+                )
             else:
                 imports.append(run_import(keep=verify and turn == repeat - 1))
                 done = imports[-1]
@@ -608,7 +626,7 @@ def main() -> int:
                         f"{name} {seconds:.2f} s"
                         for name, seconds in sorted(done["by_table"].items(), key=lambda kv: -kv[1])
                     )
-                    + f") (charge {load:.1f})",
+                    + f") (charge {load:.1f}{wal_since(wal_before)})",
                     flush=True,
                 )
     t_import = statistics.median(run["seconds"] for run in imports)
