@@ -57,3 +57,20 @@ def test_upsert_onto_existing_monthly_rows_updates_them_in_place():
     assert updated == len(keys) == 400
     assert hot == updated
     assert set(spec.model.objects.values_list("accompagnements", flat=True)) == {3}
+
+
+def test_a_rebuild_writes_each_table_in_the_order_of_its_key():
+    """A structure's or a département's dashboard reads its advisors' daily rows: after a rebuild they lie in key
+    order in the table (physical order, `ctid`), not one per page in the order the GROUP BY happened to give."""
+    from cnfs.pilotage.tests.helpers import world
+
+    world()
+    rollups_rebuild()
+    for spec in rollups.SPECS:
+        (key,) = (c for c in spec.model._meta.constraints if c.name.endswith("_key"))
+        columns = ", ".join(key.fields)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {columns} FROM {spec.table} ORDER BY ctid")
+            physical = cursor.fetchall()
+        assert len(physical) > 1, spec.name
+        assert physical == sorted(physical), spec.name
