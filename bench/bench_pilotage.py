@@ -58,7 +58,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--import-repeat",
         type=int,
-        help="mesures de l’import et du COPY, en alternance (2 par défaut sur PostgreSQL, médiane retenue)",
+        help="mesures de l’import et du COPY, en alternance (4 par défaut sur PostgreSQL, médiane retenue)",
     )
     parser.add_argument(
         "--reuse", action="store_true", help="garder les comptes rendus et les cumuls d’un passage précédent"
@@ -597,7 +597,7 @@ def main() -> int:
             transaction.set_rollback(True)  # the COPY baseline leaves nothing behind
         return seconds
 
-    repeat = args.import_repeat or (1 if args.smoke or not postgres else 2)
+    repeat = args.import_repeat or (1 if args.smoke or not postgres else 4)
     imports: list[dict] = []
     copies: list[float] = []
     for turn in range(repeat):
