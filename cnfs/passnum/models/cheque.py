@@ -70,7 +70,9 @@ class Cheque(models.Model):
     redemption is one UPDATE of this table alone (see `services.encaissement`).
     """
 
-    code = models.CharField("code", max_length=16, unique=True)
+    # Unique by a constraint, not `unique=True`: on PostgreSQL the field option adds a second index on the code
+    # (`varchar_pattern_ops`, for LIKE 'x%') that no query uses and that every issue and redemption would write.
+    code = models.CharField("code", max_length=16)
     carnet = models.ForeignKey(Carnet, on_delete=models.PROTECT, related_name="cheques", verbose_name="carnet")
     commande = models.ForeignKey(
         "passnum.Commande", on_delete=models.PROTECT, related_name="cheques", verbose_name="commande", db_index=False
@@ -97,6 +99,11 @@ class Cheque(models.Model):
         verbose_name_plural = "chèques"
         ordering = ["carnet_id", "id"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["code"],
+                name="passnum_cheque_code_unique",
+                violation_error_message="Ce code de chèque existe déjà.",
+            ),
             models.CheckConstraint(
                 condition=Q(
                     statut=StatutCheque.UTILISE,

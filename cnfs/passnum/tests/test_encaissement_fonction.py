@@ -173,3 +173,23 @@ def test_the_migration_installs_and_removes_the_function():
     executor = MigrationExecutor(connection)
     executor.migrate([("passnum", "0003_encaissement_fonction")])
     assert _function_exists()
+
+
+def test_a_voucher_code_is_indexed_once_and_stays_unique(world):
+    """Migration 0004: one unique index on the code (no unused `varchar_pattern_ops` twin written by every
+    redemption), and a second voucher with the same code is still refused by the database."""
+    from django.db import IntegrityError, transaction
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'passnum_cheque' AND indexdef LIKE %s",
+            ["%(code%"],
+        )
+        indexes = cursor.fetchall()
+    assert [name for name, _ in indexes] == ["passnum_cheque_code_unique"]
+    assert "UNIQUE" in indexes[0][1]
+    twin = Cheque.objects.get(code=world["codes"][0])
+    twin.pk = None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        twin.save(force_insert=True)
+    assert Cheque.objects.filter(code=world["codes"][0]).count() == 1
