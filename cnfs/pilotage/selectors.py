@@ -188,19 +188,8 @@ class _Source:
         def q(name, value):
             return queryset.filter(**{f"{prefix}{name}": value})
 
-        if scope.departements is not None:
-            queryset = q("departement_code__in", sorted(scope.departements))
-        if scope.structure_ids is not None:
-            queryset = q("structure_id__in", sorted(scope.structure_ids))
-        if scope.conseiller_ids is not None:
-            queryset = q("conseiller_id__in", sorted(scope.conseiller_ids))
-        if filters.departement:
-            queryset = q("departement_code", filters.departement)
-        if filters.structure_id is not None:
-            queryset = q("structure_id", filters.structure_id)
-        if filters.conseiller_id is not None:
-            queryset = q("conseiller_id", filters.conseiller_id)
-        elif self.fine and not self.raw and scope.conseiller_ids is None:
+        queryset = _narrow(queryset, prefix, scope, filters)
+        if filters.conseiller_id is None and self.fine and not self.raw and scope.conseiller_ids is None:
             advisors = self.advisors(scope, filters)
             if advisors is not None:  # the same rows, read over the daily tables' key (advisor first)
                 queryset = q("conseiller_id__in", advisors)
@@ -504,21 +493,29 @@ def coverage_section(departements: list[str] | None) -> Section | None:
 
 
 # --- Scope checks that need data ---------------------------------------------------------------------------------
-def _advisor_rows(scope: DashboardScope, filters: Filters):
-    queryset = RollupConseiller.objects.filter(accompagnements__gt=0)
+def _narrow(queryset, prefix: str, scope: DashboardScope, filters: Filters):
+    """`queryset` limited to the territory, structures and advisors of `scope` and `filters` (no period)."""
+
+    def q(name, value):
+        return queryset.filter(**{f"{prefix}{name}": value})
+
     if scope.departements is not None:
-        queryset = queryset.filter(departement_code__in=sorted(scope.departements))
+        queryset = q("departement_code__in", sorted(scope.departements))
     if scope.structure_ids is not None:
-        queryset = queryset.filter(structure_id__in=sorted(scope.structure_ids))
+        queryset = q("structure_id__in", sorted(scope.structure_ids))
     if scope.conseiller_ids is not None:
-        queryset = queryset.filter(conseiller_id__in=sorted(scope.conseiller_ids))
+        queryset = q("conseiller_id__in", sorted(scope.conseiller_ids))
     if filters.departement:
-        queryset = queryset.filter(departement_code=filters.departement)
+        queryset = q("departement_code", filters.departement)
     if filters.structure_id is not None:
-        queryset = queryset.filter(structure_id=filters.structure_id)
+        queryset = q("structure_id", filters.structure_id)
     if filters.conseiller_id is not None:
-        queryset = queryset.filter(conseiller_id=filters.conseiller_id)
+        queryset = q("conseiller_id", filters.conseiller_id)
     return queryset
+
+
+def _advisor_rows(scope: DashboardScope, filters: Filters):
+    return _narrow(RollupConseiller.objects.filter(accompagnements__gt=0), "", scope, filters)
 
 
 def advisors_with_activity(scope: DashboardScope, filters: Filters) -> list[int]:
