@@ -45,6 +45,9 @@ class RollupJour(Mesures):
     type = models.CharField("type", max_length=12)
     canal = models.CharField("canal", max_length=15)
     orientation = models.CharField("orientation", max_length=20, default="", blank=True)
+    # The set of topics of the records summed here, one bit per topic (`rollups.TOPIC_BITS`): the daily topic
+    # figures are these rows read per bit, where a table with one row per record and topic used to be written.
+    themes = models.BigIntegerField("thèmes", default=0)
 
     class Meta:
         verbose_name = "cumul quotidien"
@@ -62,8 +65,9 @@ class RollupJour(Mesures):
                     "type",
                     "canal",
                     "orientation",
+                    "themes",
                 ],
-                name="pilotage_rollupjour_key",
+                name="pilotage_rollupjour_topics_key",
             )
         ]
         # No secondary index: a territory or a structure is read through its advisors (`RollupConseiller`), over
@@ -71,27 +75,6 @@ class RollupJour(Mesures):
 
     def __str__(self) -> str:
         return f"{self.jour} — conseiller {self.conseiller_id} — {self.type}/{self.canal}"
-
-
-class RollupThemeJour(Mesures):
-    jour = models.DateField("jour")
-    conseiller_id = models.IntegerField("conseiller")
-    structure_id = models.IntegerField("structure", default=0)
-    departement_code = models.CharField("département", max_length=3, default="", blank=True)
-    theme = models.CharField("thème", max_length=25)
-
-    class Meta:
-        verbose_name = "cumul quotidien par thème"
-        verbose_name_plural = "cumuls quotidiens par thème"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["conseiller_id", "jour", "structure_id", "departement_code", "theme"],
-                name="pilotage_rollupthemejour_key",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.jour} — conseiller {self.conseiller_id} — {self.theme}"
 
 
 class RollupConseiller(models.Model):

@@ -23,7 +23,6 @@ from cnfs.pilotage.models import (
     RollupNational,
     RollupOrientationMois,
     RollupOrientationNational,
-    RollupThemeJour,
     RollupThemeMois,
     RollupThemeNational,
 )
@@ -116,7 +115,8 @@ def theme_choices() -> list[tuple[str, str]]:
 
 
 MODELS = {
-    "fine": {"base": RollupJour, "themes": RollupThemeJour, "orientations": RollupJour},
+    # The daily rows hold their records' set of topics (`RollupJour.themes`): `_Source.grouped` reads them per topic.
+    "fine": {"base": RollupJour, "themes": RollupJour, "orientations": RollupJour},
     "dep": {
         "base": RollupMois,
         "themes": RollupThemeMois,
@@ -225,11 +225,14 @@ class _Source:
         """{key value: {measure: sum}} for one breakdown. `key` is a field name, "mois", or a tuple of them (then
         the dict is keyed by tuples: one query answers several breakdowns)."""
         queryset, prefix = self.query(kind, scope, filters)
+        keys = key if isinstance(key, tuple) else (key,)
+        if kind == "themes" and self.fine and not self.raw:  # daily rows holding sets of topics
+            return self._per_topic(queryset, keys, names, theme, tuple_keys=isinstance(key, tuple))
         if theme:
             queryset = queryset.filter(theme=theme)
-        keys_arg = key
-        keys = key if isinstance(key, tuple) else (key,)
+        return self._sums_by(queryset, prefix, keys, names, tuple_keys=isinstance(key, tuple))
 
+    def _sums_by(self, queryset, prefix: str, keys: tuple, names, *, tuple_keys: bool) -> dict:
         def expression(name):
             if name == "mois":
                 return self.month(prefix)
@@ -244,9 +247,28 @@ class _Source:
             key = row[:width]
             if months and isinstance(key[months[0]], dt.datetime):  # TruncMonth gives datetimes on some backends
                 key = tuple(v.date() if isinstance(v, dt.datetime) else v for v in key)
-            result[key if isinstance(keys_arg, tuple) else key[0]] = dict(
-                zip(names, [v or 0 for v in row[width:]], strict=True)
-            )
+            result[key if tuple_keys else key[0]] = dict(zip(names, [v or 0 for v in row[width:]], strict=True))
+        return result
+
+    def _per_topic(self, queryset, keys: tuple, names, theme: str | None, *, tuple_keys: bool) -> dict:
+        """`grouped` for topics from the daily rows, which hold their records' set of topics (`RollupJour.themes`):
+        the rows carrying `theme` when one is asked; by topic, summed per set of topics in SQL (a few hundred sets
+        at most), then each set counted once under each of its topics, as the raw records count."""
+        if theme:
+            queryset = queryset.alias(has_theme=F("themes").bitand(rollups.TOPIC_BIT[theme])).filter(has_theme__gt=0)
+        if "theme" not in keys:
+            return self._sums_by(queryset, "", keys, names, tuple_keys=tuple_keys)
+        position = keys.index("theme")
+        by_set = self._sums_by(
+            queryset, "", tuple("themes" if k == "theme" else k for k in keys), names, tuple_keys=True
+        )
+        result: dict = {}
+        for key, row in by_set.items():
+            for topic in [theme] if theme else rollups.topics_of(key[position]):
+                grouped_key = (*key[:position], topic, *key[position + 1 :]) if tuple_keys else topic
+                target = result.setdefault(grouped_key, dict.fromkeys(names, 0))
+                for name in names:
+                    target[name] += row[name]
         return result
 
 

@@ -54,6 +54,8 @@ FILTERS = [
     Filters(departement="42"),
     Filters(theme="courriel"),
     Filters(theme="courriel", date_debut=dt.date(2024, 1, 1), date_fin=dt.date(2024, 1, 31)),
+    # Daily rows read per topic (their sets of topics), a record on two topics counted under each.
+    Filters(theme="courriel", date_debut=dt.date(2024, 1, 6), date_fin=dt.date(2024, 2, 27)),
 ]
 
 

@@ -15,7 +15,7 @@ from cnfs.pilotage.services import rollups_rebuild
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
-DAILY = {"RollupJour", "RollupThemeJour"}
+DAILY = {"RollupJour"}
 
 
 def _fillfactors() -> dict[str, str | None]:

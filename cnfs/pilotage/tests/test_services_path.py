@@ -147,4 +147,4 @@ def test_command_import_onto_existing_rollups_leaves_the_verifier_clean(conseill
     }
     verified = io.StringIO()
     call_command("pilotage", "verifier", stdout=verified)
-    assert verified.getvalue().count(": conformes") == len(rollups.SPECS) == 10
+    assert verified.getvalue().count(": conformes") == len(rollups.SPECS) == 9
