@@ -80,7 +80,7 @@ class RollupJour(Mesures):
 class RollupConseiller(models.Model):
     """Which advisors have activity for which structure and département (a few rows per advisor, all periods).
 
-    The daily tables are keyed by advisor first and carry no other index: a département's or a structure's
+    The daily table is keyed by advisor first and carries no other index: a département's or a structure's
     dashboard reads this small table for its advisors, then the daily rows of those advisors over the key.
     """
 

@@ -387,7 +387,7 @@ def _apply_lot(cursor, *, removals: bool) -> None:
 
     The batch is summed once per table into a small temporary delta table, each from the delta of its finer parent
     (the daily deltas from the batch: the join of the records and their topics is done once), then upserted in key
-    order: the big daily tables are only touched by the upserts themselves.
+    order: the big daily table is only touched by the upserts themselves.
     """
     quote = connection.ops.quote_name
     for spec in SPECS:

@@ -191,7 +191,7 @@ class _Source:
         queryset = _narrow(queryset, prefix, scope, filters)
         if filters.conseiller_id is None and self.fine and not self.raw and scope.conseiller_ids is None:
             advisors = self.advisors(scope, filters)
-            if advisors is not None:  # the same rows, read over the daily tables' key (advisor first)
+            if advisors is not None:  # the same rows, read over the daily table's key (advisor first)
                 queryset = q("conseiller_id__in", advisors)
         monthly = not (self.fine or self.raw)
         if filters.date_debut:
@@ -204,7 +204,7 @@ class _Source:
 
     def advisors(self, scope: DashboardScope, filters: Filters) -> list[int] | None:
         """Ids of the advisors with activity in the territory or structures asked for (None: no such limit), read
-        once per dashboard from `RollupConseiller`: the daily tables have no index on territory or structure."""
+        once per dashboard from `RollupConseiller`: the daily table has no index on territory or structure."""
         key = (
             None if scope.departements is None else tuple(sorted(scope.departements)),
             None if scope.structure_ids is None else tuple(sorted(scope.structure_ids)),
@@ -286,7 +286,7 @@ def _hours(minutes: int) -> int:
 
 def rollup_level(scope: DashboardScope, filters: Filters) -> str:
     """The coarsest rollups that answer: national tables for the whole country over whole months, monthly ×
-    département tables for départements over whole months, daily tables otherwise."""
+    département tables for départements over whole months, the daily table otherwise."""
     territorial = scope.territorial and filters.structure_id is None and filters.conseiller_id is None
     if not (territorial and filters.whole_months):
         return "fine"
