@@ -6,6 +6,7 @@ address, an IP address) so that the cache never holds personal data in clear and
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -13,7 +14,9 @@ from django.conf import settings
 from django.core.cache import cache
 
 
+@functools.lru_cache(maxsize=4096)
 def _key(kind: str, value: str) -> str:
+    # Cached: the same accounts and places are checked on every attempt (a pass numérique redemption checks two).
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{value}".encode()).hexdigest()[:32]
     return f"cnfs:throttle:{kind}:{digest}"
 
