@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from cnfs.core.permissions import is_national
 from cnfs.lieux.models import Lieu
 from cnfs.passnum import permissions
-from cnfs.passnum.enums import StatutCarnet, StatutCheque, StatutCommande, StatutQualification
+from cnfs.passnum.enums import ResultatTentative, StatutCarnet, StatutCheque, StatutCommande, StatutQualification
 from cnfs.passnum.models import (
     Carnet,
     Cheque,
@@ -148,18 +148,23 @@ def qualification_of(lieu: Lieu) -> LieuQualifie | None:
     return LieuQualifie.objects.filter(lieu=lieu).first()
 
 
+def _redeemed_at(qualification: LieuQualifie) -> QuerySet[Cheque]:
+    """The vouchers spent at a place, found through the log of its accepted attempts (index on place and date): the
+    voucher table indexes nothing that a redemption writes, so that the redemption stays a HOT update."""
+    accepted = TentativeEncaissement.objects.filter(
+        lieu_id=qualification.lieu_id, resultat=ResultatTentative.ACCEPTE
+    ).values("cheque_id")
+    return Cheque.objects.filter(pk__in=accepted, redeemed_by_place=qualification, statut=StatutCheque.UTILISE)
+
+
 def encaissements_recents(qualification: LieuQualifie, limit: int = 20) -> QuerySet[Cheque]:
-    return (
-        Cheque.objects.filter(redeemed_by_place=qualification, statut=StatutCheque.UTILISE)
-        .select_related("commande__commanditaire")
-        .order_by("-redeemed_at")[:limit]
-    )
+    return _redeemed_at(qualification).select_related("commande__commanditaire").order_by("-redeemed_at")[:limit]
 
 
 def encaissements_par_mois(qualification: LieuQualifie) -> list[dict]:
     """Vouchers redeemed at a place per month, and their amount (newest month first)."""
     return list(
-        Cheque.objects.filter(redeemed_by_place=qualification, statut=StatutCheque.UTILISE)
+        _redeemed_at(qualification)
         .values("redeemed_month")
         .annotate(n=Count("id"), montant=Sum("valeur"))
         .order_by("-redeemed_month")[:12]

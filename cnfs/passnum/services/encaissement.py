@@ -7,16 +7,16 @@ outside any transaction of the redemption so that a refusal leaves its trace. A 
 check character before any database access; repeated failures by one account or at one place are throttled (one
 cache read per attempt, writes only on failures).
 
-This is the hottest write of the platform (2 million vouchers, bursts at month ends), so it is raw SQL run through
-`connection.cursor()`, not the ORM: building the ORM queries cost ~15 ms of Python per attempt, the queries
-themselves well under 1 ms. On PostgreSQL an attempt is ONE call of the PL/pgSQL function `passnum_cheque_encaisser`
-(migration 0003), one statement and one round trip: it runs the same conditional UPDATE, then inserts the log of
-the acceptance or, on a refusal, reads what explains it; PL/pgSQL caches its statements' plans per session, where
-the former one-statement CTE was parsed and planned again on every call (more CPU than running it). A refusal then
-costs one more statement, its log line. SQLite (no stored functions) runs the UPDATE … RETURNING, then the log
-INSERT, in one transaction, and reads the explanation of a refusal on its own. A place's territory keys are joined
-in SQL from its commune, as `permissions.territory_keys` builds them in Python; the function repeats this module's
-`_SPEND` and `_EXPLAIN`, and the tests check each rule on both databases.
+This is the hottest write of the platform (2 million vouchers, bursts at month ends), so it is raw SQL, not the
+ORM: building the ORM queries cost ~15 ms of Python per attempt, the queries themselves well under 1 ms. On
+PostgreSQL an acceptance is ONE statement, the conditional UPDATE and the INSERT of its log line in a CTE, run as a
+PREPARED statement (`_execute_prepared`): parsing and planning it cost more CPU than running it, and Django turns
+psycopg's automatic preparation off. Prepared statements are protocol-level, which PgBouncer ≥ 1.21 keeps in
+transaction pooling (`max_prepared_statements`); they replace the PL/pgSQL function of migration 0003 (dropped by
+0005), which cached the same plans but cost a function call and a planned `SELECT` around them. A refusal then
+costs two more statements, the read that explains it and its log line. SQLite runs the UPDATE … RETURNING, then the
+log INSERT, in one transaction. A place's territory keys are joined in SQL from its commune, as
+`permissions.territory_keys` builds them in Python; the tests check each rule on both databases.
 """
 
 from __future__ import annotations
@@ -82,36 +82,38 @@ _ZONE_MATCHES = """EXISTS (
         WHERE z.commande_id = passnum_cheque.commande_id AND z.cle IN ('C:' || m.code, 'D:' || d.code, 'R:' || r.code)
     )"""
 
-# The conditional UPDATE: matches one row only if every rule holds, at the moment the row is locked.
+# The conditional UPDATE: matches one row only if every rule holds, at the moment the row is locked. The statuses
+# are the enums' database values, written in the SQL: fewer parameters to adapt and send on every call.
 _SPEND = f"""
     UPDATE passnum_cheque
-    SET statut = %(utilise)s, redeemed_at = %(now)s, redeemed_by_place_id = q.id, redeemed_month = %(month)s
+    SET statut = '{StatutCheque.UTILISE.value}', redeemed_at = %(now)s, redeemed_by_place_id = q.id,
+        redeemed_month = %(month)s
     FROM passnum_lieuqualifie AS q
     JOIN lieux_lieu AS l ON l.id = q.lieu_id{_PLACE_JOINS.format(kind="")}
     WHERE passnum_cheque.code = %(code)s
-      AND passnum_cheque.statut IN (%(emis)s, %(distribue)s)
+      AND passnum_cheque.statut IN ('{StatutCheque.EMIS.value}', '{StatutCheque.DISTRIBUE.value}')
       AND passnum_cheque.valable_du <= %(today)s AND passnum_cheque.valable_jusqu_au >= %(today)s
-      AND q.lieu_id = %(lieu)s AND q.statut = %(qualifiee)s
+      AND q.lieu_id = %(lieu)s AND q.statut = '{StatutQualification.QUALIFIEE.value}'
       AND {_ZONE_MATCHES}
     RETURNING
         passnum_cheque.id, passnum_cheque.commande_id, passnum_cheque.valeur, passnum_cheque.redeemed_by_place_id"""
 
-# PostgreSQL: the same UPDATE, and the log of its acceptance or the read that explains its refusal, in one call of
-# the PL/pgSQL function of migration 0003 (its statements' plans are cached for the session). The log's message is
-# the one `_accepted_message` builds in Python: the text around the amount comes from here, the function spells
-# `euros()` in SQL (grouped thousands with a narrow no-break space, comma, cents, no-break space, €), and a test
-# checks both spell the same.
-_SPEND_OR_EXPLAIN = "SELECT * FROM passnum_cheque_encaisser(%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+# `regexp_replace`'s replacement for each digit followed by groups of three: the digit and a narrow no-break space.
+_GROUP_THOUSANDS = "\\1\u202f"
+_CURRENCY = "\u00a0€"
 
-_LOG = rf"""
+# PostgreSQL: the same UPDATE and the log of its acceptance, in one statement. The log's message is the one
+# `_accepted_message` builds in Python: the text around the amount comes from here, SQL spells `euros()` (grouped
+# thousands with a narrow no-break space, comma, cents, no-break space, €), and a test checks both spell the same.
+_SPEND_AND_LOG = rf"""
     WITH spent AS ({_SPEND}
     ), logged AS (
         INSERT INTO passnum_tentativeencaissement
             (code_saisi, cheque_id, lieu_id, user_id, resultat, motif, created_at)
-        SELECT %(typed)s, spent.id, %(lieu)s, %(user)s, %(accepte)s,
+        SELECT %(typed)s, spent.id, %(lieu)s, %(user)s, '{ResultatTentative.ACCEPTE.value}',
             %(before)s
-            || regexp_replace((spent.valeur / 100)::text, '(\d)(?=(\d{{3}})+$)', %(group)s, 'g')
-            || ',' || lpad(mod(spent.valeur, 100)::text, 2, '0') || %(currency)s
+            || regexp_replace((spent.valeur / 100)::text, '(\d)(?=(\d{{3}})+$)', '{_GROUP_THOUSANDS}', 'g')
+            || ',' || lpad(mod(spent.valeur, 100)::text, 2, '0') || '{_CURRENCY}'
             || %(after)s,
             %(logged_at)s
         FROM spent
@@ -165,27 +167,53 @@ def _fail(*, typed, lieu, user, resultat: str, message: str, cheque_id=None):
     raise EncaissementRefuse(message, resultat=resultat)
 
 
-def _spend_or_explain_pg(code: str, *, typed: str, lieu: Lieu, user: User, now: datetime.datetime, today):
-    """PostgreSQL, one call: `(True, (id, commande_id, valeur, redeemed_by_place_id), None)` for the voucher just
-    spent and logged, or `(False, None, the row that `_EXPLAIN` reads)` after a refusal (nothing written)."""
+# A threshold no statement reaches: only statements executed with `prepare=True` are prepared.
+PREPARE_WHEN_ASKED = 2**31 - 1
+
+
+def _execute_prepared(sql: str, params: dict):
+    """PostgreSQL: run `sql` as a prepared statement on Django's connection; returns the psycopg cursor.
+
+    Django's cursors bind parameters client-side, which cannot be prepared, and Django sets psycopg's
+    `prepare_threshold` to None, under which psycopg prepares nothing. This cursor binds server-side and asks for
+    preparation: psycopg prepares the statement once per connection, then sends only its name and parameters. It
+    runs in Django's transaction state (autocommit outside `atomic`), its errors are Django's, and it is logged
+    like any other statement when queries are (tests, DEBUG).
+    """
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    connection.validate_no_broken_transaction()
+    raw = connection.connection
+    if raw.prepare_threshold is None:  # psycopg ignores `prepare=True` then; Django's own cursors never prepare
+        raw.prepare_threshold = PREPARE_WHEN_ASKED
+    cursor = ServerBindingCursor(raw)
+    with connection.wrap_database_errors:
+        if connection.queries_logged:
+            with connection.make_debug_cursor(cursor).debug_sql(sql, params):
+                cursor.execute(sql, params, prepare=True)
+        else:
+            cursor.execute(sql, params, prepare=True)
+    return cursor
+
+
+def _spend_pg(code: str, *, typed: str, lieu: Lieu, user: User, now: datetime.datetime, today: datetime.date):
+    """PostgreSQL: `(id, commande_id, valeur, redeemed_by_place_id)` of the voucher just spent and logged (one
+    prepared statement), or None (nothing written)."""
     before, after = _ACCEPTED
-    params = (
-        code,
-        lieu.pk,
-        _user_id(user),
-        typed[:TYPED_MAX],
-        now,
-        today,
-        timezone.now(),
-        before.format(code=codes.format_code(code)),
-        after,
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(_SPEND_OR_EXPLAIN, params)
-        accepted, pk, commande_id, valeur, place_id, qualification, statut, *voucher = cursor.fetchone()
-    if accepted:
-        return True, (pk, commande_id, valeur, place_id), None
-    return False, None, (qualification, pk, statut, *voucher)
+    params = {
+        "code": code,
+        "lieu": lieu.pk,
+        "now": now,
+        "today": today,
+        "month": today.replace(day=1),
+        "typed": typed[:TYPED_MAX],
+        "user": _user_id(user),
+        "before": before.format(code=codes.format_code(code)),
+        "after": after,
+        "logged_at": timezone.now(),
+    }
+    return _execute_prepared(_SPEND_AND_LOG, params).fetchone()
 
 
 def _spend(code: str, *, typed: str, lieu: Lieu, user: User, now: datetime.datetime, today: datetime.date):
@@ -197,10 +225,6 @@ def _spend(code: str, *, typed: str, lieu: Lieu, user: User, now: datetime.datet
         "now": ops.adapt_datetimefield_value(now),
         "today": ops.adapt_datefield_value(today),
         "month": ops.adapt_datefield_value(today.replace(day=1)),
-        "utilise": StatutCheque.UTILISE,
-        "emis": StatutCheque.EMIS,
-        "distribue": StatutCheque.DISTRIBUE,
-        "qualifiee": StatutQualification.QUALIFIEE,
     }
     with transaction.atomic():
         with connection.cursor() as cursor:
@@ -300,18 +324,11 @@ def cheque_encaisser(*, code: str, lieu: Lieu, user: User, now: datetime.datetim
 
     now = now or timezone.now()
     today = timezone.localdate(now)
-    if connection.vendor == "postgresql":
-        accepted, spent, explanation = _spend_or_explain_pg(
-            normalized, typed=typed, lieu=lieu, user=user, now=now, today=today
-        )
-        if not accepted:
-            resultat, message, cheque_id = _explanation(explanation, today=today)
-            _fail(typed=typed, lieu=lieu, user=user, resultat=resultat, message=message, cheque_id=cheque_id)
-    else:
-        spent = _spend(normalized, typed=typed, lieu=lieu, user=user, now=now, today=today)
-        if spent is None:
-            resultat, message, cheque_id = _explain(normalized, lieu=lieu, today=today)
-            _fail(typed=typed, lieu=lieu, user=user, resultat=resultat, message=message, cheque_id=cheque_id)
+    spend = _spend_pg if connection.vendor == "postgresql" else _spend
+    spent = spend(normalized, typed=typed, lieu=lieu, user=user, now=now, today=today)
+    if spent is None:
+        resultat, message, cheque_id = _explain(normalized, lieu=lieu, today=today)
+        _fail(typed=typed, lieu=lieu, user=user, resultat=resultat, message=message, cheque_id=cheque_id)
     pk, commande_id, valeur, place_id = spent
     cheque = Cheque.from_db(
         connection.alias,

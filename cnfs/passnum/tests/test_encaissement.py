@@ -1,16 +1,19 @@
 """The raw-SQL redemption path: what the one conditional UPDATE checks, how many statements each outcome costs, the
-acceptance message that PostgreSQL spells in SQL, and that logs are committed. Runs on SQLite and PostgreSQL;
-the statement counts and commit checks are PostgreSQL's (its one-call path, the function of migration 0003)."""
+acceptance message that PostgreSQL spells in SQL, that logs are committed, and a place's history read through its
+log. Runs on SQLite and PostgreSQL; the statement counts, the prepared statement and the commit checks are
+PostgreSQL's (its one-statement path)."""
 
 import datetime
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
+from cnfs.core.tests.auth import login
 from cnfs.lieux.tests.factories import LieuFactory
-from cnfs.passnum import codes, services
+from cnfs.passnum import codes, selectors, services
 from cnfs.passnum.enums import ResultatTentative, StatutCheque
 from cnfs.passnum.models import Cheque, TentativeEncaissement
 from cnfs.passnum.services.encaissement import _explain
@@ -60,9 +63,9 @@ def test_the_redemption_writes_before_it_reads(world):
     with CaptureQueriesContext(connection) as queries:
         redeem(world, world["codes"][0])
     first = _statements(queries)[0].lstrip()
-    # No read of the place or the voucher before the UPDATE (on PostgreSQL, the function's first statement).
+    # No read of the place or the voucher before the UPDATE (on PostgreSQL, the UPDATE is the CTE's first part).
     if connection.vendor == "postgresql":
-        assert first.startswith("SELECT * FROM passnum_cheque_encaisser("), first
+        assert first.startswith("WITH spent AS (\n    UPDATE passnum_cheque"), first
     else:
         assert first.upper().startswith("UPDATE"), first
 
@@ -110,19 +113,77 @@ def test_a_refusal_that_matches_every_rule_on_rereading_blames_the_qualification
 
 
 @pytest.mark.postgres
-def test_on_postgresql_an_acceptance_is_one_statement_and_a_refusal_two(world):
+def test_on_postgresql_an_acceptance_is_one_prepared_statement_and_a_refusal_three(world):
     code = world["codes"][0]
     with CaptureQueriesContext(connection) as accepted:
         redeem(world, code)
     statements = _statements(accepted)
     assert len(statements) == 1, statements
-    assert statements[0].startswith("SELECT * FROM passnum_cheque_encaisser("), statements
+    assert "UPDATE passnum_cheque" in statements[0] and "INSERT INTO passnum_tentativeencaissement" in statements[0]
+    prepared = connection.connection._prepared._names  # psycopg's statements prepared on this connection
+    assert [query for query, _types in prepared if b"UPDATE passnum_cheque" in query], list(prepared)
     with CaptureQueriesContext(connection) as refused, pytest.raises(services.EncaissementRefuse):
         redeem(world, code)
     statements = _statements(refused)
-    assert [s.split()[0] for s in statements] == ["SELECT", "INSERT"], statements
-    assert "passnum_cheque_encaisser" in statements[0] and "passnum_tentativeencaissement" in statements[1]
+    assert [s.split()[0] for s in statements] == ["WITH", "SELECT", "INSERT"], statements
+    assert "passnum_tentativeencaissement" in statements[2]
     assert TentativeEncaissement.objects.filter(resultat=ResultatTentative.DEJA_UTILISE).count() == 1
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_prepared_statement_is_reused_and_stays_correct(world):
+    # From the sixth call PostgreSQL may run a generic plan: every later call must still apply every rule.
+    spent = [redeem(world, code).cheque.pk for code in world["codes"][:8]]
+    assert Cheque.objects.filter(pk__in=spent, statut=StatutCheque.UTILISE).count() == 8
+    with pytest.raises(services.EncaissementRefuse) as refused:
+        redeem(world, world["codes"][0])
+    assert refused.value.resultat == ResultatTentative.DEJA_UTILISE
+    with pytest.raises(services.EncaissementRefuse) as refused:
+        redeem(world, world["codes"][8], who="lieu_lyon", lieu=world["place_lyon"].lieu)
+    assert refused.value.resultat == ResultatTentative.HORS_TERRITOIRE
+    assert Cheque.objects.get(code=world["codes"][8]).statut != StatutCheque.UTILISE
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_redemption_rewrites_no_index_of_the_voucher_table(world):
+    """Migration 0005: nothing a redemption writes is indexed and pages keep room, so the update is HOT."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'passnum_cheque'")
+        assert cursor.fetchone()[0] == ["fillfactor=85"]
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'passnum_cheque'")
+        indexes = [row[0] for row in cursor.fetchall()]
+    written = ("statut", "redeemed_at", "redeemed_by_place_id", "redeemed_month")
+    assert not [index for index in indexes if any(column in index for column in written)], indexes
+    # The world's vouchers were issued by this test's transaction, on pages written with the fill factor.
+    for code in world["codes"][:6]:
+        redeem(world, code)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_stat_get_xact_tuples_updated(oid), pg_stat_get_xact_tuples_hot_updated(oid) "
+            "FROM pg_class WHERE relname = 'passnum_cheque'"
+        )
+        updated, hot = cursor.fetchone()
+    assert updated >= 6 and hot == updated, (updated, hot)
+
+
+def test_a_place_history_lists_its_own_redemptions_only(world, client):
+    """The place space reads a place's vouchers through its accepted log lines (no index on the redeeming place)."""
+    neighbour = f.LieuQualifieFactory(lieu=LieuFactory(commune=world["place"].lieu.commune))
+    world["users"]["voisin"] = f.member("lieu_pass", neighbour.lieu_id)
+    mine = [redeem(world, code).cheque.pk for code in world["codes"][:3]]
+    redeem(world, world["codes"][3], who="voisin", lieu=neighbour.lieu)
+    with pytest.raises(services.EncaissementRefuse):
+        redeem(world, world["codes"][0])  # a refusal at this place adds no voucher to its history
+    recents = selectors.encaissements_recents(world["place"])
+    assert sorted(c.pk for c in recents) == sorted(mine)
+    assert selectors.encaissements_par_mois(world["place"]) == [
+        {"redeemed_month": datetime.date(2026, 6, 1), "n": 3, "montant": 3 * recents[0].valeur}
+    ]
+    assert [c.code for c in selectors.encaissements_recents(neighbour)] == [world["codes"][3]]
+    login(client, world["users"]["lieu"])
+    page = client.get(reverse("passnum:lieu"), {"lieu": world["place"].lieu_id}).content.decode()
+    assert "juin 2026" in page
+    assert codes.format_code(world["codes"][0]) in page and codes.format_code(world["codes"][3]) not in page
 
 
 @pytest.mark.postgres
