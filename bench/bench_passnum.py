@@ -9,6 +9,10 @@
    own codes plus, one call in ten, a hot set of codes every client races on. Baseline in the same run: `pgbench`
    (32 clients) running a single-row `UPDATE pgbench_accounts … WHERE aid = random` on a scratch database.
    Target: accepted redemptions per second ≥ 50 % of pgbench's TPS; after the run, no voucher was accepted twice.
+   Also printed: the CPU time the Python clients used (they share the machine with the server), the same UPDATE
+   under `pgbench -M prepared`, and the database's side alone: pgbench's C client, 32 clients, running the very
+   statement the service prepares (`encaissement._SPEND_AND_LOG` with a client place's parameters) on vouchers
+   drawn at random among those unused.
 2. Statements: vouchers redeemed last month at 20,000 qualified places; `services.releves_generer` builds their
    statements (one INSERT … SELECT … GROUP BY). Target: under 5 s (the raw GROUP BY SELECT is printed beside it).
 Exit code 1 when a target is missed on a full PostgreSQL run (not with --smoke).
@@ -186,6 +190,7 @@ def _client(index, lieu_id, user_id, own, hot, start, seconds, results):
     accepted = refused = 0
     latencies = []
     start.wait()
+    cpu = time.process_time()
     deadline = time.perf_counter() + seconds
     i = 0
     while time.perf_counter() < deadline and i < len(own):
@@ -198,8 +203,9 @@ def _client(index, lieu_id, user_id, own, hot, start, seconds, results):
         except EncaissementRefuse:
             refused += 1
         latencies.append(time.perf_counter() - began)
+    cpu = time.process_time() - cpu
     connections.close_all()
-    results.put((accepted, refused, warmed, latencies))
+    results.put((accepted, refused, warmed, latencies, cpu))
 
 
 def run_redemptions(commandes, clients, seconds: float):
@@ -226,7 +232,7 @@ def run_redemptions(commandes, clients, seconds: float):
     elapsed = time.perf_counter() - began
     for p in procs:
         p.join()
-    latencies = sorted(x for *_, lat in totals for x in lat)
+    latencies = sorted(x for *_, lat, _cpu in totals for x in lat)
     return {
         "accepted": sum(t[0] for t in totals),
         "refused": sum(t[1] for t in totals),
@@ -234,6 +240,7 @@ def run_redemptions(commandes, clients, seconds: float):
         "elapsed": elapsed,
         "p50": _percentile(latencies, 50),
         "p95": _percentile(latencies, 95),
+        "client_cpu": sum(t[4] for t in totals),
     }
 
 
@@ -265,24 +272,89 @@ def double_spend_check():
     return twice, accepted.count(), Cheque.objects.filter(statut=StatutCheque.UTILISE).count()
 
 
-def pgbench_tps(url: str, clients: int, seconds: int) -> float:
+def pgbench_tps(url: str, clients: int, seconds: int, *mode: str) -> float:
     parsed = urlparse(url)
     name = _fresh_postgres_database(url, parsed.path.lstrip("/") + "_pgbench")
     conn = ["-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432), "-U", parsed.username or "postgres"]
     subprocess.run(["pgbench", "-i", "-q", "-s", "10", *conn, name], check=True, capture_output=True)
+    script = (
+        "\\set aid random(1, 100000 * :scale)\nUPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid = :aid;\n"
+    )
+    return _pgbench(url, name, clients, seconds, script, *mode)[0]
+
+
+def _pgbench(url: str, name: str, clients: int, seconds: int, script_text: str, *extra: str) -> tuple[float, int]:
+    """pgbench's TPS and number of transactions for `script_text` run by `clients` clients for `seconds` s."""
+    parsed = urlparse(url)
+    conn = ["-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432), "-U", parsed.username or "postgres"]
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
-        script.write(
-            "\\set aid random(1, 100000 * :scale)\nUPDATE pgbench_accounts SET abalance = abalance + 1 "
-            "WHERE aid = :aid;\n"
+        script.write(script_text)
+    try:
+        out = subprocess.run(
+            ["pgbench", "-n", "-c", str(clients), "-j", "2", "-T", str(seconds), *extra, "-f", script.name, *conn]
+            + [name],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    finally:
+        os.unlink(script.name)
+    done = int(re.search(r"number of transactions actually processed: (\d+)", out).group(1))
+    return float(re.search(r"tps = ([\d.]+)", out).group(1)), done
+
+
+def pgbench_redemptions(url: str, clients: int, seconds: int, lieu_id: int, user_id: int, keep: int):
+    """The database's side of a redemption: pgbench (its C client, prepared statements) running the very statement
+    that `cheque_encaisser` prepares on PostgreSQL, each time on a voucher drawn among those not yet used, with one
+    client place's parameters; the `keep` unused vouchers of highest id are left to the statements' phase. Returns
+    accepted redemptions per second and the number of calls (refused draws, a voucher drawn twice, are calls, not
+    redemptions), or None when no voucher is left to draw."""
+    import psycopg
+    from django.db import connection
+    from django.utils import timezone
+
+    from cnfs.core.models import User
+    from cnfs.lieux.models import Lieu
+    from cnfs.passnum.enums import ResultatTentative, StatutCheque
+    from cnfs.passnum.models import TentativeEncaissement
+    from cnfs.passnum.services import encaissement
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE bench_codes AS SELECT row_number() OVER () AS i, code FROM ("
+            "SELECT code FROM passnum_cheque WHERE statut IN (%s, %s) ORDER BY id DESC OFFSET %s) AS unused",
+            [StatutCheque.EMIS, StatutCheque.DISTRIBUE, keep],
         )
-    out = subprocess.run(
-        ["pgbench", "-n", "-c", str(clients), "-j", "2", "-T", str(seconds), "-f", script.name, *conn, name],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    os.unlink(script.name)
-    return float(re.search(r"tps = ([\d.]+)", out).group(1))
+        cursor.execute("ALTER TABLE bench_codes ADD PRIMARY KEY (i)")
+        cursor.execute("ANALYZE bench_codes")
+        cursor.execute("SELECT count(*), min(code) FROM bench_codes")
+        n_codes, sample = cursor.fetchone()
+        if not n_codes:
+            cursor.execute("DROP TABLE bench_codes")
+            return None
+    now = timezone.now()
+    params = encaissement._spend_pg_params(
+        sample,
+        typed=sample,
+        lieu=Lieu.objects.get(pk=lieu_id),
+        user=User.objects.get(pk=user_id),
+        now=now,
+        today=timezone.localdate(now),
+    )
+    sql = psycopg.ClientCursor(connection.connection).mogrify(encaissement._SPEND_AND_LOG, params)
+    drawn = f"passnum_cheque.code = '{sample}'"
+    if sql.count(drawn) != 1:
+        raise SystemExit("L’instruction d’encaissement n’a plus la forme attendue par ce banc (code = …).")
+    sql = sql.replace(drawn, "passnum_cheque.code = (SELECT code FROM bench_codes WHERE i = :i)")
+    accepted = TentativeEncaissement.objects.filter(resultat=ResultatTentative.ACCEPTE)
+    before = accepted.count()
+    connection.close()
+    script = f"\\set i random(1, {n_codes})\n{sql};\n"
+    tps, calls = _pgbench(url, urlparse(url).path.lstrip("/"), clients, seconds, script, "-M", "prepared")
+    spent = accepted.count() - before
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_codes")
+    return tps * spent / max(calls, 1), calls
 
 
 def _siret(n: int) -> str:
@@ -292,6 +364,9 @@ def _siret(n: int) -> str:
         return next(prefix + d for d in "0123456789" if luhn_valid(prefix + d))
 
     return keyed(keyed(f"{70000000 + n:08d}") + "0001")
+
+
+STATEMENT_VOUCHERS_PER_PLACE = 10
 
 
 def run_statements(n_places: int):
@@ -328,7 +403,7 @@ def run_statements(n_places: int):
     today = dt.date.today()
     mois = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     redeemed = dt.datetime.combine(mois + dt.timedelta(days=14), dt.time(10), tzinfo=dt.UTC)
-    per_place = 10
+    per_place = STATEMENT_VOUCHERS_PER_PLACE
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE passnum_cheque SET statut = 'utilise', redeemed_at = %s, redeemed_month = %s, "
@@ -424,6 +499,12 @@ def main() -> int:
         f"({(accepted + refused) / elapsed:.0f} appels/s) ; latence par appel p50 {run['p50'] * 1000:.1f} ms, "
         f"p95 {run['p95'] * 1000:.1f} ms"
     )
+    calls = accepted + refused
+    print(
+        f"temps CPU des {n_clients} processus clients (Python, Django) : {run['client_cpu']:.1f} s sur "
+        f"{elapsed * (os.cpu_count() or 1):.1f} s-cœur disponibles, {run['client_cpu'] / max(calls, 1) * 1e6:.0f} µs "
+        "par appel"
+    )
     print(f"charge de la machine après les encaissements : {_load_average()}")
     twice, logged, used = double_spend_check()
     print(f"double dépense : {twice} chèque(s) accepté(s) deux fois ; acceptés journalisés {logged}, utilisés {used}")
@@ -432,11 +513,26 @@ def main() -> int:
         tps = pgbench_tps(args.database_url, n_clients, seconds)
         ratio = rate / tps
         print(
-            f"pgbench (UPDATE d’une ligne, {n_clients} clients) : {tps:.0f} TPS ; ratio encaissements/pgbench "
-            f"{ratio:.0%} (objectif ≥ 50 %)"
+            f"pgbench (UPDATE d’une ligne, {n_clients} clients, protocole par défaut) : {tps:.0f} TPS ; ratio "
+            f"encaissements/pgbench {ratio:.0%} (objectif ≥ 50 %)"
         )
+        prepared_tps = pgbench_tps(args.database_url, n_clients, seconds, "-M", "prepared")
+        print(f"pgbench, même UPDATE en instructions préparées (-M prepared) : {prepared_tps:.0f} TPS")
         print(f"charge de la machine après pgbench : {_load_average()}")
-        ok = ok and ratio >= 0.5
+        keep = n_places * STATEMENT_VOUCHERS_PER_PLACE
+        server = pgbench_redemptions(args.database_url, n_clients, seconds, *clients[0], keep=keep)
+        if server is None:
+            print("côté base seulement : plus aucun chèque à tirer (--cheques plus grand)")
+        else:
+            server_rate, server_calls = server
+            twice, logged, used = double_spend_check()
+            print(
+                f"côté base seulement : pgbench exécutant l’instruction préparée de l’encaissement ({n_clients} "
+                f"clients, {server_calls} appels) : {server_rate:.0f} encaissements/s, {server_rate / tps:.0%} de "
+                f"l’UPDATE pgbench ({server_rate / prepared_tps:.0%} de sa version préparée) ; double dépense : "
+                f"{twice}, acceptés journalisés {logged}, utilisés {used}"
+            )
+        ok = ok and ratio >= 0.5 and twice == 0 and logged == used
     else:
         print("pgbench : PostgreSQL seulement (--database-url)")
     created, raw_rows, elapsed, raw = run_statements(n_places)

@@ -197,11 +197,10 @@ def _execute_prepared(sql: str, params: dict):
     return cursor
 
 
-def _spend_pg(code: str, *, typed: str, lieu: Lieu, user: User, now: datetime.datetime, today: datetime.date):
-    """PostgreSQL: `(id, commande_id, valeur, redeemed_by_place_id)` of the voucher just spent and logged (one
-    prepared statement), or None (nothing written)."""
+def _spend_pg_params(code: str, *, typed: str, lieu: Lieu, user: User, now: datetime.datetime, today: datetime.date):
+    """The parameters of `_SPEND_AND_LOG` (the benchmark runs the same statement with them through pgbench)."""
     before, after = _ACCEPTED
-    params = {
+    return {
         "code": code,
         "lieu": lieu.pk,
         "now": now,
@@ -213,6 +212,12 @@ def _spend_pg(code: str, *, typed: str, lieu: Lieu, user: User, now: datetime.da
         "after": after,
         "logged_at": timezone.now(),
     }
+
+
+def _spend_pg(code: str, *, typed: str, lieu: Lieu, user: User, now: datetime.datetime, today: datetime.date):
+    """PostgreSQL: `(id, commande_id, valeur, redeemed_by_place_id)` of the voucher just spent and logged (one
+    prepared statement), or None (nothing written)."""
+    params = _spend_pg_params(code, typed=typed, lieu=lieu, user=user, now=now, today=today)
     return _execute_prepared(_SPEND_AND_LOG, params).fetchone()
 
 
