@@ -25,7 +25,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from cnfs.core.errors import DomainError
@@ -182,15 +182,16 @@ def _execute_prepared(sql: str, params: dict):
     """
     from django.db.backends.postgresql.base import ServerBindingCursor
 
-    connection.ensure_connection()
-    connection.validate_no_broken_transaction()
-    raw = connection.connection
+    db = connections[DEFAULT_DB_ALIAS]  # `connection` looks the connection up again on every attribute read
+    db.ensure_connection()
+    db.validate_no_broken_transaction()
+    raw = db.connection
     if raw.prepare_threshold is None:  # psycopg ignores `prepare=True` then; Django's own cursors never prepare
         raw.prepare_threshold = PREPARE_WHEN_ASKED
     cursor = ServerBindingCursor(raw)
-    with connection.wrap_database_errors:
-        if connection.queries_logged:
-            with connection.make_debug_cursor(cursor).debug_sql(sql, params):
+    with db.wrap_database_errors:
+        if db.queries_logged:
+            with db.make_debug_cursor(cursor).debug_sql(sql, params):
                 cursor.execute(sql, params, prepare=True)
         else:
             cursor.execute(sql, params, prepare=True)
@@ -329,14 +330,15 @@ def cheque_encaisser(*, code: str, lieu: Lieu, user: User, now: datetime.datetim
 
     now = now or timezone.now()
     today = timezone.localdate(now)
-    spend = _spend_pg if connection.vendor == "postgresql" else _spend
+    db = connections[DEFAULT_DB_ALIAS]
+    spend = _spend_pg if db.vendor == "postgresql" else _spend
     spent = spend(normalized, typed=typed, lieu=lieu, user=user, now=now, today=today)
     if spent is None:
         resultat, message, cheque_id = _explain(normalized, lieu=lieu, today=today)
         _fail(typed=typed, lieu=lieu, user=user, resultat=resultat, message=message, cheque_id=cheque_id)
     pk, commande_id, valeur, place_id = spent
     cheque = Cheque.from_db(
-        connection.alias,
+        db.alias,
         ["id", "code", "commande_id", "valeur", "statut", "redeemed_at", "redeemed_by_place_id", "redeemed_month"],
         [pk, normalized, commande_id, valeur, StatutCheque.UTILISE, now, place_id, today.replace(day=1)],
     )
