@@ -20,10 +20,12 @@ from cnfs.passnum.services.paiements import (
     releves_generer,
 )
 from cnfs.passnum.services.qualification import qualification_decider, qualification_demander
+from cnfs.passnum.services.retention import Retention, donnees_retention
 
 __all__ = [
     "Encaissement",
     "EncaissementRefuse",
+    "Retention",
     "carnet_annuler",
     "carnets_attribuer",
     "carnets_distribuer",
@@ -33,6 +35,7 @@ __all__ = [
     "commande_create",
     "commande_emettre",
     "commandes_expirer",
+    "donnees_retention",
     "qualification_decider",
     "qualification_demander",
     # money side
