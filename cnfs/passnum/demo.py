@@ -64,7 +64,11 @@ def _account(ctx: DemoContext, key: str, role: str, object_id: str, label: str) 
 def seed(ctx: DemoContext) -> None:
     departement = ctx.shared.get("departement") or Departement.objects.filter(code=accounts.DEPARTEMENT).first()
     anct = ctx.accounts.get("anct")
-    lieux = list(Lieu.objects.filter(commune__departement__code=accounts.DEPARTEMENT).order_by("source_id", "id")[:2])
+    lieux = list(
+        Lieu.objects.filter(commune__departement__code=accounts.DEPARTEMENT)
+        .select_related("commune__departement", "commune__region")
+        .order_by("source_id", "id")[:2]
+    )
     if departement is None or anct is None or len(lieux) < 2:
         ctx.warn("Pass numérique : il faut le département 42, le compte « anct » et deux lieux dans la Loire.")
         return

@@ -141,7 +141,12 @@ def distribution_counts(distributeur: Distributeur) -> dict:
 
 
 def lieux_of(user) -> QuerySet[Lieu]:
-    return Lieu.objects.filter(pk__in=permissions.lieu_ids(user)).select_related("commune").order_by("nom")
+    # The commune's département and région too: a redemption reads the place's territory keys from them.
+    return (
+        Lieu.objects.filter(pk__in=permissions.lieu_ids(user))
+        .select_related("commune__departement", "commune__region")
+        .order_by("nom")
+    )
 
 
 def qualification_of(lieu: Lieu) -> LieuQualifie | None:

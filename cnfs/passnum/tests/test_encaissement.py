@@ -12,11 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cnfs.core.tests.auth import login
+from cnfs.lieux.models import Lieu
 from cnfs.lieux.tests.factories import LieuFactory
 from cnfs.passnum import codes, selectors, services
 from cnfs.passnum.enums import ResultatTentative, StatutCheque
 from cnfs.passnum.models import Cheque, TentativeEncaissement
-from cnfs.passnum.services.encaissement import _explain
+from cnfs.passnum.permissions import territory_keys
+from cnfs.passnum.services.encaissement import _explain, _territory_params
 from cnfs.passnum.tests import factories as f
 from cnfs.territoires.tests.factories import CommuneFactory
 
@@ -200,3 +202,16 @@ def test_on_postgresql_each_attempt_is_committed_by_itself():
         ResultatTentative.ACCEPTE,
         ResultatTentative.DEJA_UTILISE,
     ]
+
+
+def test_territory_keys_come_from_the_loaded_place_or_one_query(world, django_assert_num_queries):
+    place = world["place"].lieu
+    expected = dict(zip(("commune", "departement", "region"), territory_keys(place), strict=True))
+    (loaded,) = [lieu for lieu in selectors.lieux_of(world["users"]["lieu"]) if lieu.pk == place.pk]
+    with django_assert_num_queries(0):  # the redeem page's place comes with its commune, département and région
+        assert _territory_params(loaded) == expected
+    bare = Lieu.objects.get(pk=place.pk)
+    with django_assert_num_queries(1):
+        assert _territory_params(bare) == expected
+    lyon = world["place_lyon"].lieu
+    assert _territory_params(Lieu.objects.get(pk=lyon.pk))["departement"] == "D:69" != expected["departement"]

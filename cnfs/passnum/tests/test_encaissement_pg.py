@@ -9,9 +9,10 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from cnfs.lieux.models import Lieu
 from cnfs.passnum.enums import ResultatTentative, StatutCheque, StatutQualification
 from cnfs.passnum.models import Cheque, TentativeEncaissement
-from cnfs.passnum.services.encaissement import _SPEND_AND_LOG, _execute_prepared
+from cnfs.passnum.services.encaissement import _SPEND_AND_LOG, _execute_prepared, _territory_params
 from cnfs.passnum.tests.factories import TODAY
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -19,11 +20,13 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 NOW = timezone.make_aware(datetime.datetime(2026, 6, 15, 10, 30))
 
 
-def call(code, lieu_id, user_id=None, *, today=TODAY, now=NOW):
-    """`(id, commande_id, valeur, redeemed_by_place_id)` of the voucher spent, or None."""
+def call(code, lieu_id, user_id=None, *, today=TODAY, now=NOW, keys_of=None):
+    """`(id, commande_id, valeur, redeemed_by_place_id)` of the voucher spent, or None; the territory keys are the
+    place's (or `keys_of`'s, for a place that does not exist)."""
     params = {
         "code": code,
         "lieu": lieu_id,
+        **_territory_params(Lieu.objects.filter(pk=lieu_id).first() or keys_of),
         "now": now,
         "today": today,
         "month": today.replace(day=1),
@@ -117,7 +120,7 @@ def test_a_refused_statement_writes_nothing(world, case):
         lieu_id = 10**9
     before, logs = _vouchers(), TentativeEncaissement.objects.count()
 
-    assert call(code, lieu_id) is None
+    assert call(code, lieu_id, keys_of=world["place"].lieu) is None
 
     assert _vouchers() == before and TentativeEncaissement.objects.count() == logs
 
