@@ -275,7 +275,7 @@ def double_spend_check():
 def pgbench_tps(url: str, clients: int, seconds: int, *mode: str) -> float:
     parsed = urlparse(url)
     name = _fresh_postgres_database(url, parsed.path.lstrip("/") + "_pgbench")
-    conn = ["-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432), "-U", parsed.username or "postgres"]
+    conn = _pg_args(url)
     subprocess.run(["pgbench", "-i", "-q", "-s", "10", *conn, name], check=True, capture_output=True)
     script = (
         "\\set aid random(1, 100000 * :scale)\nUPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid = :aid;\n"
@@ -283,10 +283,15 @@ def pgbench_tps(url: str, clients: int, seconds: int, *mode: str) -> float:
     return _pgbench(url, name, clients, seconds, script, *mode)[0]
 
 
+def _pg_args(url: str) -> list[str]:
+    """pgbench's connection options for `url`."""
+    parsed = urlparse(url)
+    return ["-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432), "-U", parsed.username or "postgres"]
+
+
 def _pgbench(url: str, name: str, clients: int, seconds: int, script_text: str, *extra: str) -> tuple[float, int]:
     """pgbench's TPS and number of transactions for `script_text` run by `clients` clients for `seconds` s."""
-    parsed = urlparse(url)
-    conn = ["-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432), "-U", parsed.username or "postgres"]
+    conn = _pg_args(url)
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
         script.write(script_text)
     try:

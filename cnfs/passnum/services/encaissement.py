@@ -176,18 +176,16 @@ def _fail(*, typed, lieu, user, resultat: str, message: str, cheque_id=None):
 
 def _territory_params(lieu: Lieu) -> dict[str, str]:
     """The place's keys (`permissions.territory_keys`) from its commune, département and région as loaded with it
-    (`select_related`, as `selectors.lieux_of` does), or else read in one query."""
+    (`select_related`, as `selectors.lieux_of` does), or else read in one query and kept on the place."""
     commune_field = Lieu._meta.get_field("commune")
-    if commune_field.is_cached(lieu) and all(
-        Commune._meta.get_field(name).is_cached(lieu.commune) for name in ("departement", "region")
+    if not (
+        commune_field.is_cached(lieu)
+        and all(Commune._meta.get_field(name).is_cached(lieu.commune) for name in ("departement", "region"))
     ):
-        keys = territory_keys(lieu)
-    else:
-        code, departement, region = (
-            Commune.objects.filter(code=lieu.commune_id).values_list("code", "departement__code", "region__code").get()
+        commune_field.set_cached_value(
+            lieu, Commune.objects.select_related("departement", "region").get(code=lieu.commune_id)
         )
-        keys = [f"C:{code}", f"D:{departement}", f"R:{region}"]
-    return dict(zip(("commune", "departement", "region"), keys, strict=True))
+    return dict(zip(("commune", "departement", "region"), territory_keys(lieu), strict=True))
 
 
 # A threshold no statement reaches: only statements executed with `prepare=True` are prepared.
